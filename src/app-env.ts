@@ -1,0 +1,26 @@
+import type { Config } from "./config/config";
+import type { Database } from "./db/database";
+import type { Clock } from "./lib/clock";
+import type { Logger } from "./lib/logger";
+import type { RandomSource } from "./lib/random";
+import type { Services } from "./services";
+import type { Actor } from "./auth/actor";
+
+/** Everything with a side effect that the app needs, injected by the entry point or a test. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+}
+
+/** Hono's environment type for every router of the app. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    services: Services;
+    deps: AppDeps;
+    actor: Actor;
+  };
+}

@@ -1,0 +1,71 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import type { AppDeps } from "./app-env";
+import { apiKeysRouter } from "./features/api-keys";
+import { healthRouter } from "./features/health";
+import { interpretersRouter } from "./features/interpreters";
+import { organisationsRouter } from "./features/organisations";
+import { ApiError } from "./lib/api-error";
+import { createRouter } from "./lib/create-router";
+import { handleError, handleNotFound } from "./lib/error-handler";
+import { requestLogger } from "./lib/request-logger";
+import { createServices } from "./services";
+
+export const API_VERSION = "0.1.0";
+
+/**
+ * Builds the whole HTTP app from its dependencies. Node (`src/server.ts`) and tests use the same
+ * factory; nothing here touches the process, the file system or the environment.
+ *
+ * @example
+ * const app = createApp({ config, db, clock: systemClock, random: cryptoRandom, logger });
+ * const response = await app.request("/healthz");
+ */
+export function createApp(deps: AppDeps) {
+  const services = createServices(deps);
+  const app = createRouter();
+
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    c.set("services", services);
+    await next();
+  });
+  app.use(requestLogger(deps.logger));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new ApiError("PAYLOAD_TOO_LARGE", `The body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
+      },
+    }),
+  );
+
+  app.route("/", healthRouter);
+  app.route("/", apiKeysRouter);
+  app.route("/", organisationsRouter);
+  app.route("/", interpretersRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key from POST /v1/api-keys, `npm run keys -- create`, or the one printed at first start.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Dolmetscherpool API",
+      version: API_VERSION,
+      description:
+        "Dispatch service for community interpreter pools: registry of organisations and interpreters, bookings, SMS offers, allowances and finance exports. Times are UTC (ISO 8601); money is integer cents.",
+    },
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Dolmetscherpool API" }));
+
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

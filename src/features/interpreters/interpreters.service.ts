@@ -1,0 +1,150 @@
+import { canSeeInterpreterContactData, type Actor } from "../../auth/actor";
+import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
+import type { Prisma } from "../../generated/prisma/client";
+import { ApiError } from "../../lib/api-error";
+import type { Clock } from "../../lib/clock";
+import { afterCursor, isUuid, toPage, type Page } from "../../lib/pagination";
+import type { CreateInterpreter, InterpreterView, ListInterpretersQuery, UpdateInterpreter } from "./interpreters.schemas";
+
+export const INTERPRETER_INCLUDE = {
+  languages: { orderBy: { id: "asc" } },
+  trainings: { orderBy: [{ date: "asc" }, { id: "asc" }] },
+} as const satisfies Prisma.InterpreterInclude;
+
+export type InterpreterRow = Prisma.InterpreterGetPayload<{ include: typeof INTERPRETER_INCLUDE }>;
+
+/** The API view of an interpreter; phone and IBAN only for roles allowed to see them. */
+export function toInterpreterView(row: InterpreterRow, actor: Actor): InterpreterView {
+  const contact = canSeeInterpreterContactData(actor);
+  return {
+    id: row.id,
+    name: row.name,
+    ...(contact ? { phone: row.phone } : {}),
+    email: contact ? row.email : null,
+    languages: row.languages.map(({ code, dialect, level }) => ({ code, dialect, level })),
+    gender: row.gender,
+    qualification: row.qualification,
+    trainings: row.trainings.map(({ title, date }) => ({ title, date: date.toISOString().slice(0, 10) })),
+    modes: row.modes,
+    homePostcode: row.homePostcode,
+    maxTravelKm: row.maxTravelKm,
+    maxAssignmentsPerMonth: row.maxAssignmentsPerMonth,
+    ...(contact ? { iban: row.iban } : {}),
+    smsConsent: row.smsConsentAt !== null,
+    smsConsentAt: row.smsConsentAt?.toISOString() ?? null,
+    active: row.active,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function languageRows(languages: CreateInterpreter["languages"]) {
+  return languages.map(({ code, dialect, level }) => ({ code, dialect, level }));
+}
+
+function trainingRows(trainings: CreateInterpreter["trainings"]) {
+  return trainings.map(({ title, date }) => ({ title, date: new Date(`${date}T00:00:00Z`) }));
+}
+
+/** The scalar columns of an interpreter from a create or update input (nested lists excluded). */
+export function interpreterColumns<T extends UpdateInterpreter>(input: T, consentAt: Date | null | undefined) {
+  const { languages: _languages, trainings: _trainings, smsConsent: _smsConsent, ...columns } = input;
+  return { ...columns, ...(consentAt === undefined ? {} : { smsConsentAt: consentAt }) } as Omit<
+    T,
+    "languages" | "trainings" | "smsConsent"
+  > & { smsConsentAt?: Date | null };
+}
+
+/** Consent keeps the time it was first given; withdrawing it clears the time. */
+export function consentTime(requested: boolean | undefined, current: Date | null, now: Date): Date | null | undefined {
+  if (requested === undefined) return undefined;
+  if (!requested) return null;
+  return current ?? now;
+}
+
+export function phoneConflict(error: unknown): never {
+  if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION) {
+    throw new ApiError("CONFLICT", "Another interpreter already has this phone number.", [
+      { path: ["phone"], message: "Phone number already registered", code: "duplicate" },
+    ]);
+  }
+  throw error;
+}
+
+export function createInterpreterService({ db, clock }: { db: Database; clock: Clock }) {
+  const { prisma } = db;
+
+  async function findRow(id: string): Promise<InterpreterRow> {
+    const row = isUuid(id) ? await prisma.interpreter.findUnique({ where: { id }, include: INTERPRETER_INCLUDE }) : null;
+    if (!row) throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
+    return row;
+  }
+
+  return {
+    async create(actor: Actor, input: CreateInterpreter): Promise<InterpreterView> {
+      const row = await prisma.interpreter
+        .create({
+          data: {
+            ...interpreterColumns(input, consentTime(input.smsConsent, null, clock.now())),
+            languages: { create: languageRows(input.languages) },
+            trainings: { create: trainingRows(input.trainings) },
+          },
+          include: INTERPRETER_INCLUDE,
+        })
+        .catch(phoneConflict);
+      return toInterpreterView(row, actor);
+    },
+
+    async list(actor: Actor, query: ListInterpretersQuery): Promise<Page<InterpreterView>> {
+      const language: Prisma.InterpreterLanguageWhereInput | undefined = query.language
+        ? { code: query.language, ...(query.dialect ? { dialect: { equals: query.dialect, mode: "insensitive" } } : {}) }
+        : query.dialect
+          ? { dialect: { equals: query.dialect, mode: "insensitive" } }
+          : undefined;
+      const rows = await prisma.interpreter.findMany({
+        where: {
+          ...afterCursor(query.cursor),
+          ...(language ? { languages: { some: language } } : {}),
+          ...(query.qualification ? { qualification: query.qualification } : {}),
+          ...(query.mode ? { modes: { has: query.mode } } : {}),
+          ...(query.active === undefined ? {} : { active: query.active }),
+          ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+        },
+        include: INTERPRETER_INCLUDE,
+        orderBy: { id: "asc" },
+        take: query.limit + 1,
+      });
+      return toPage(rows, query.limit, (row) => toInterpreterView(row, actor));
+    },
+
+    async get(actor: Actor, id: string): Promise<InterpreterView> {
+      return toInterpreterView(await findRow(id), actor);
+    },
+
+    async update(actor: Actor, id: string, input: UpdateInterpreter): Promise<InterpreterView> {
+      const current = await findRow(id);
+      const row = await prisma
+        .$transaction(async (tx) => {
+          if (input.languages) {
+            await tx.interpreterLanguage.deleteMany({ where: { interpreterId: id } });
+          }
+          if (input.trainings) {
+            await tx.interpreterTraining.deleteMany({ where: { interpreterId: id } });
+          }
+          return tx.interpreter.update({
+            where: { id },
+            data: {
+              ...interpreterColumns(input, consentTime(input.smsConsent, current.smsConsentAt, clock.now())),
+              ...(input.languages ? { languages: { create: languageRows(input.languages) } } : {}),
+              ...(input.trainings ? { trainings: { create: trainingRows(input.trainings) } } : {}),
+            },
+            include: INTERPRETER_INCLUDE,
+          });
+        })
+        .catch(phoneConflict);
+      return toInterpreterView(row, actor);
+    },
+  };
+}
+
+export type InterpreterService = ReturnType<typeof createInterpreterService>;

@@ -1,0 +1,69 @@
+import pino from "pino";
+import type { AppDeps } from "../app-env";
+import { ConfigError, parseConfig, type Config } from "../config/config";
+import { DataDirInUseError } from "../db/data-dir-lock";
+import { MigrationError } from "../db/migrations";
+import { openDatabase, type NodeDatabase } from "../db/open-database";
+import { systemClock } from "../lib/clock";
+import type { Logger } from "../lib/logger";
+import { cryptoRandom } from "../lib/random";
+
+/** Errors whose message is meant for the person starting the process: print it, no stack. */
+const EXPLAINED_ERRORS = [ConfigError, DataDirInUseError, MigrationError];
+
+/** Reads the configuration from the environment or exits with a message naming the bad variables. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    exitWithError(error);
+  }
+}
+
+export function exitWithError(error: unknown): never {
+  if (EXPLAINED_ERRORS.some((type) => error instanceof type)) {
+    console.error(`\n${(error as Error).message}\n`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    base: { service: "dolmetscherpool" },
+    // Defence in depth: even if a caller passes them, these never reach the log.
+    redact: ["req.headers.authorization", "authorization", "key", "apiKey", "phone", "iban", "*.phone", "*.iban"],
+  });
+}
+
+/**
+ * Opens the configured database and brings it up to date: migrations, and on an empty database
+ * the first coordinator key (returned so the caller can print it once).
+ */
+export async function openMigratedDatabase(config: Config): Promise<NodeDatabase> {
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  try {
+    await db.withStartupLock(() => db.migrate());
+    return db;
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** The production dependencies on Node around an open database. */
+export function nodeDeps(config: Config, db: NodeDatabase, logger: Logger): AppDeps {
+  return { config, db, clock: systemClock, random: cryptoRandom, logger };
+}
+
+export function describeDatabase(config: Config): string {
+  if (!config.DATABASE_URL) return `embedded PostgreSQL in ${config.DATA_DIR}`;
+  const url = new URL(config.DATABASE_URL);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
