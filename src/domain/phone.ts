@@ -27,7 +27,7 @@ export function normaliseMobileNumber(input: string, defaultCountry: "DE" = "DE"
  * A phone number with all but the last three digits hidden, for places that must not show it.
  *
  * @example
- * maskPhoneNumber("+4915123456789"); // "+49*********789"
+ * maskPhoneNumber("+4915123456789"); // "+49********789"
  */
 export function maskPhoneNumber(e164: string): string {
   return e164.slice(0, 3) + "*".repeat(Math.max(0, e164.length - 6)) + e164.slice(-3);

@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
+import { bootstrapKeyIn, call, runFailingServer, startServer, type RunningServer } from "../helpers/server-process";
+import { uniqueMobile } from "../helpers/test-app";
+import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+
+const onPostgres = testDbKind() === "postgres";
+const cleanups: (() => Promise<unknown>)[] = [];
+const running: RunningServer[] = [];
+
+afterAll(async () => {
+  await Promise.all(running.map((server) => server.stop("SIGKILL")));
+  for (const cleanup of cleanups) await cleanup();
+});
+
+/** A database nobody has used: a temporary data folder, or a scratch database on the server. */
+async function emptyDatabaseEnv(label: string): Promise<Record<string, string>> {
+  if (onPostgres) {
+    const url = await createScratchDatabase(postgresBaseUrl(), label);
+    cleanups.push(() => dropScratchDatabase(url));
+    return { DATABASE_URL: url };
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), `dp-${label}-`));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return { DATA_DIR: dir };
+}
+
+async function start(env: Record<string, string>) {
+  const server = await startServer(env);
+  running.push(server);
+  return server;
+}
+
+describe("the server process", () => {
+  let env: Record<string, string>;
+  let coordinatorKey: string;
+  beforeAll(async () => {
+    env = await emptyDatabaseEnv("server");
+  });
+
+  it("prints a bootstrap key on an empty database, keeps data across a restart, and stops cleanly on SIGTERM", async () => {
+    const first = await start(env);
+    const key = bootstrapKeyIn(first.output());
+    expect(key).toMatch(/^dp_/);
+    coordinatorKey = key!;
+
+    expect((await call(first.baseUrl, undefined, "GET", "/healthz")).status).toBe(200);
+    const created = await call(first.baseUrl, key, "POST", "/v1/interpreters", {
+      name: "Amina Haddad",
+      phone: uniqueMobile(),
+      languages: [{ code: "ar", level: "native" }],
+    });
+    expect(created.status).toBe(201);
+    expect(await first.stop("SIGTERM")).toBe(0);
+
+    const second = await start(env);
+    expect(bootstrapKeyIn(second.output())).toBeUndefined();
+    const found = await call(second.baseUrl, key, "GET", `/v1/interpreters/${created.body.id}`);
+    expect(found.status).toBe(200);
+    expect(found.body.name).toBe("Amina Haddad");
+    expect(await second.stop("SIGINT")).toBe(0);
+  });
+
+  it("finishes a request in flight before it exits on SIGTERM", async () => {
+    const server = await start(env);
+    const rows = Array.from({ length: 150 }, (_, index) => `Person ${index};${uniqueMobile()};tr: native`).join("\n");
+    const inFlight = fetch(`${server.baseUrl}/v1/interpreters/import`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${coordinatorKey}`, "content-type": "text/csv" },
+      body: `name;phone;languages\n${rows}\n`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const exitCode = server.stop("SIGTERM");
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { created: number }).created).toBe(150);
+    expect(await exitCode).toBe(0);
+  });
+
+  it("uses BOOTSTRAP_API_KEY as the first key when it is set", async () => {
+    const presetKey = "preset-coordinator-key-for-the-test-0123456789";
+    const server = await start({ ...(await emptyDatabaseEnv("preset")), BOOTSTRAP_API_KEY: presetKey });
+    expect(bootstrapKeyIn(server.output())).toBe(presetKey);
+    expect((await call(server.baseUrl, presetKey, "GET", "/v1/api-keys")).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it("refuses to start with a bad configuration value, naming the variable", async () => {
+    const result = await runFailingServer({ ...env, PORT: "eighty" });
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("PORT");
+  });
+});
+
+describe.runIf(!onPostgres)("the embedded database", () => {
+  it("refuses a second process on the same data folder with a clear message", async () => {
+    const env = await emptyDatabaseEnv("lock");
+    const server = await start(env);
+    const second = await runFailingServer(env);
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/in use by another Dolmetscherpool process \(pid \d+\)/);
+    // The first one is unharmed.
+    expect((await call(server.baseUrl, undefined, "GET", "/healthz")).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+  });
+
+  it("takes over the lock of a process that was killed", async () => {
+    const env = await emptyDatabaseEnv("stale");
+    const server = await start(env);
+    await server.stop("SIGKILL");
+    const again = await start(env);
+    expect((await call(again.baseUrl, undefined, "GET", "/healthz")).status).toBe(200);
+    expect(await again.stop()).toBe(0);
+  });
+});
+
+describe.runIf(onPostgres)("two processes on one PostgreSQL database", () => {
+  it("start together (one bootstrap key between them) and serve the same data", async () => {
+    const env = await emptyDatabaseEnv("pair");
+    const [a, b] = await Promise.all([start(env), start(env)]);
+    const keys = [bootstrapKeyIn(a.output()), bootstrapKeyIn(b.output())].filter(Boolean);
+    expect(keys).toHaveLength(1);
+    const key = keys[0]!;
+    const created = await call(a.baseUrl, key, "POST", "/v1/organisations", {
+      name: "Schule am Park",
+      kind: "school",
+      municipality: "Düren",
+    });
+    expect(created.status).toBe(201);
+    const read = await call(b.baseUrl, key, "GET", `/v1/organisations/${created.body.id}`);
+    expect(read.body.name).toBe("Schule am Park");
+    await Promise.all([a.stop(), b.stop()]);
+  });
+});
