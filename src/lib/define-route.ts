@@ -53,6 +53,7 @@ export function defineRoute<const R extends RouteOptions>(options: R) {
     ...route,
     description: [route.description, roleNote].filter(Boolean).join("\n\n"),
     security: roles === "public" ? [] : [{ bearerAuth: [] }],
+    "x-roles": roles === "public" ? [] : [...roles],
     middleware,
     responses: { ...errorResponses(...[...statuses].sort()), ...route.responses },
   } as unknown as R & { middleware: typeof middleware });

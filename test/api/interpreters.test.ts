@@ -510,6 +510,21 @@ describe("/v1/interpreters", () => {
       expect(one[0]).toEqual(persian);
     });
 
+    it("takes q literally: LIKE wildcards and backslashes are no patterns", async () => {
+      const wild = uniqueToken("wild");
+      const percent = await newInterpreter(ctx.coordinator, { name: `Wild ${wild} 50%_off` });
+      const plain = await newInterpreter(ctx.coordinator, { name: `Wild ${wild} 50xyoff` });
+      const slash = await newInterpreter(ctx.coordinator, { name: `Wild ${wild} back\\slash` });
+      const ids = async (q: string) => (await listAll(ctx.coordinator, `q=${encodeURIComponent(q)}`)).map((item) => item.id);
+      expect(await ids(`${wild} 50%_`)).toEqual([percent.id]);
+      expect(await ids(`${wild} 50__off`)).toEqual([]);
+      expect(await ids(`${wild}%off`)).toEqual([]);
+      expect(await ids(`${wild} 50XY`)).toEqual([plain.id]);
+      expect(await ids(`${wild} back\\s`)).toEqual([slash.id]);
+      expect(await ids(`${wild} back\\\\s`)).toEqual([]);
+      expect((await ids(wild)).sort()).toEqual([percent.id, plain.id, slash.id].sort());
+    });
+
     it("filters by language, given as ISO 639-1 or 639-3 code", async () => {
       expect(names(await listAll(ctx.coordinator, `q=${token}&language=ar`))).toEqual(["Iraqi", "Levantine"]);
       expect(names(await listAll(ctx.coordinator, `q=${token}&language=ara`))).toEqual(["Iraqi", "Levantine"]);

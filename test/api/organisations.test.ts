@@ -414,6 +414,20 @@ describe("/v1/organisations", () => {
       const response = await ctx.coordinator.get(`/v1/organisations?q=${encodeURIComponent(`%${token}`)}`);
       expect(response.status).toBe(200);
       expect(response.body.items).toEqual([]);
+
+      const wild = uniqueToken("Wild");
+      const percent = await newOrganisation(ctx.coordinator, { name: `Praxis ${wild} 50%` });
+      const underscore = await newOrganisation(ctx.coordinator, { name: `Praxis ${wild} a_b` });
+      const lookalike = await newOrganisation(ctx.coordinator, { name: `Praxis ${wild} axb` });
+      const backslash = await newOrganisation(ctx.coordinator, { name: `Praxis ${wild} c\\d` });
+      const search = async (term: string) => ids(await ctx.coordinator.get(`/v1/organisations?q=${encodeURIComponent(term)}`)).sort();
+      expect(await search(wild)).toEqual([percent.id, underscore.id, lookalike.id, backslash.id].sort());
+      expect(await search(`${wild} a_b`)).toEqual([underscore.id]);
+      expect(await search(`${wild} A_B`)).toEqual([underscore.id]);
+      expect(await search(`${wild} 50%`)).toEqual([percent.id]);
+      expect(await search(`${wild} %`)).toEqual([]);
+      expect(await search(`${wild} c\\d`)).toEqual([backslash.id]);
+      expect(await search(`${wild} c\\`)).toEqual([backslash.id]);
     });
 
     it("filters by active", async () => {

@@ -101,14 +101,21 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
         : query.dialect
           ? { dialect: { equals: query.dialect, mode: "insensitive" } }
           : undefined;
+      // Not `modes: { has }`: embedded PostgreSQL (PGlite) cannot take the enum-array parameter
+      // Prisma sends for it ("malformed array literal"), so the mode is matched in SQL.
+      const offering = query.mode
+        ? (
+            await prisma.$queryRaw<{ id: string }[]>`SELECT "id"::text AS "id" FROM "Interpreter" WHERE ${query.mode}::"InterpretingMode" = ANY("modes")`
+          ).map((row) => row.id)
+        : undefined;
       const rows = await prisma.interpreter.findMany({
         where: {
-          ...afterCursor(query.cursor),
+          AND: [afterCursor(query.cursor), ...(offering ? [{ id: { in: offering } }] : [])],
           ...(language ? { languages: { some: language } } : {}),
           ...(query.qualification ? { qualification: query.qualification } : {}),
-          ...(query.mode ? { modes: { has: query.mode } } : {}),
           ...(query.active === undefined ? {} : { active: query.active }),
-          ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+          // `contains` passes LIKE wildcards through: escape them so `q` matches literally.
+          ...(query.q ? { name: { contains: query.q.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" } } : {}),
         },
         include: INTERPRETER_INCLUDE,
         orderBy: { id: "asc" },

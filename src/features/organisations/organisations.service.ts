@@ -29,6 +29,22 @@ function addressColumns(address: CreateOrganisation["address"]) {
   return address === undefined ? {} : { street: address?.street ?? null, postcode: address?.postcode ?? null, city: address?.city ?? null };
 }
 
+/** `contains` passes LIKE wildcards through; escape them so `q` matches literally. */
+function likeLiteral(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/**
+ * A delete refused because rows still refer to the organisation. The pg adapter reports RESTRICT
+ * violations as P2003; the embedded (PGlite) adapter leaves SQLSTATE 23001 unmapped (P2039).
+ */
+function isStillReferenced(error: unknown): boolean {
+  if (prismaErrorCode(error) === PRISMA_FOREIGN_KEY_VIOLATION) return true;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta
+    ?.driverAdapterError?.cause;
+  return cause?.originalCode === "23001" || cause?.originalCode === "23503";
+}
+
 /** Requesters only ever see their own organisation; the others see all. */
 function visibleTo(actor: Actor): Prisma.OrganisationWhereInput {
   return actor.role === "requester" ? { id: actor.organisationId ?? "" } : {};
@@ -38,7 +54,7 @@ export function createOrganisationService(db: Database) {
   const { prisma } = db;
 
   async function findVisible(actor: Actor, id: string): Promise<Organisation> {
-    const row = isUuid(id) ? await prisma.organisation.findFirst({ where: { id, ...visibleTo(actor) } }) : null;
+    const row = isUuid(id) ? await prisma.organisation.findFirst({ where: { AND: [{ id }, visibleTo(actor)] } }) : null;
     if (!row) throw new ApiError("NOT_FOUND", `No organisation with id ${id}.`);
     return row;
   }
@@ -53,12 +69,12 @@ export function createOrganisationService(db: Database) {
     async list(actor: Actor, query: ListOrganisationsQuery): Promise<Page<OrganisationView>> {
       const rows = await prisma.organisation.findMany({
         where: {
-          ...visibleTo(actor),
-          ...afterCursor(query.cursor),
+          // AND, not spread: both restrict `id`, and the cursor must not replace the visibility rule.
+          AND: [visibleTo(actor), afterCursor(query.cursor)],
           ...(query.active === undefined ? {} : { active: query.active }),
           ...(query.kind ? { kind: query.kind } : {}),
           ...(query.municipality ? { municipality: { equals: query.municipality, mode: "insensitive" } } : {}),
-          ...(query.q ? { name: { contains: query.q, mode: "insensitive" } } : {}),
+          ...(query.q ? { name: { contains: likeLiteral(query.q), mode: "insensitive" } } : {}),
         },
         orderBy: { id: "asc" },
         take: query.limit + 1,
@@ -83,7 +99,7 @@ export function createOrganisationService(db: Database) {
       try {
         await prisma.organisation.delete({ where: { id } });
       } catch (error) {
-        if (prismaErrorCode(error) === PRISMA_FOREIGN_KEY_VIOLATION) {
+        if (isStillReferenced(error)) {
           throw new ApiError(
             "HAS_HISTORY",
             "This organisation has history (API keys or bookings) and cannot be deleted; deactivate it with PATCH {\"active\": false}.",
