@@ -3,6 +3,11 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppDeps } from "./app-env";
 import { apiKeysRouter } from "./features/api-keys";
+import { availabilityRouter } from "./features/availability";
+import { blocksRouter } from "./features/blocks";
+import { bookingSeriesRouter } from "./features/booking-series";
+import { bookingsRouter } from "./features/bookings";
+import { dispatchRouter } from "./features/dispatch";
 import { healthRouter } from "./features/health";
 import { interpretersRouter } from "./features/interpreters";
 import { organisationsRouter } from "./features/organisations";
@@ -46,6 +51,11 @@ export function createApp(deps: AppDeps) {
   app.route("/", apiKeysRouter);
   app.route("/", organisationsRouter);
   app.route("/", interpretersRouter);
+  app.route("/", availabilityRouter);
+  app.route("/", blocksRouter);
+  app.route("/", bookingsRouter);
+  app.route("/", bookingSeriesRouter);
+  app.route("/", dispatchRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -2,6 +2,8 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { createApiKeyService } from "./features/api-keys/api-keys.service";
+import { createDispatchService } from "./features/dispatch/dispatch.service";
+import { startTicker } from "./node/ticker";
 import {
   createLogger,
   describeDatabase,
@@ -35,6 +37,11 @@ if (bootstrapKey) {
 }
 
 const app = createApp(deps);
+const dispatch = createDispatchService(deps);
+const ticker = startTicker(config.DISPATCH_INTERVAL_SECONDS * 1000, async () => {
+  const result = await dispatch.tick();
+  if (result.unfilled > 0) logger.info({ ...result }, "dispatch tick");
+}, (error) => logger.error({ err: error }, "dispatch tick failed"));
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   logger.info({ port: info.port, host: config.HOST, database: describeDatabase(config) }, "listening");
   process.stdout.write(`Dolmetscherpool listening on http://${config.HOST}:${info.port} (${describeDatabase(config)})\n`);
@@ -50,6 +57,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
+  await ticker.stop();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     // Idle keep-alive connections would hold close() open; busy ones finish their request first.

@@ -1,5 +1,12 @@
 import type { AppDeps } from "./app-env";
 import { createApiKeyService, type ApiKeyService } from "./features/api-keys/api-keys.service";
+import { createAvailabilityService, type AvailabilityService } from "./features/availability/availability.service";
+import { createBlockService, type BlockService } from "./features/blocks";
+import { createBookingSeriesService, type BookingSeriesService } from "./features/booking-series";
+import { createBookingActionService, type BookingActionService } from "./features/bookings/booking-actions.service";
+import { createBookingService, type BookingService } from "./features/bookings/bookings.service";
+import { samePostcodeOnly } from "./features/bookings/matching-facts";
+import { createDispatchService, type DispatchService } from "./features/dispatch/dispatch.service";
 import { createInterpreterImportService, type InterpreterImportService } from "./features/interpreters/interpreter-import.service";
 import { createInterpreterService, type InterpreterService } from "./features/interpreters/interpreters.service";
 import { createOrganisationService, type OrganisationService } from "./features/organisations/organisations.service";
@@ -10,13 +17,34 @@ export interface Services {
   organisations: OrganisationService;
   interpreters: InterpreterService;
   interpreterImport: InterpreterImportService;
+  availability: AvailabilityService;
+  blocks: BlockService;
+  bookings: BookingService;
+  bookingActions: BookingActionService;
+  bookingSeries: BookingSeriesService;
+  dispatch: DispatchService;
 }
 
 export function createServices(deps: AppDeps): Services {
+  const { config } = deps;
+  const view = { shareInterpreterPhone: config.SHARE_INTERPRETER_PHONE };
+  const bookingActions = createBookingActionService({
+    ...deps,
+    view,
+    travelBufferMinutes: config.TRAVEL_BUFFER_MINUTES,
+    lateCancellationHours: config.LATE_CANCELLATION_HOURS,
+    distances: samePostcodeOnly,
+  });
   return {
     apiKeys: createApiKeyService(deps),
     organisations: createOrganisationService(deps.db),
     interpreters: createInterpreterService(deps),
     interpreterImport: createInterpreterImportService(deps),
+    availability: createAvailabilityService(deps.db),
+    blocks: createBlockService(deps.db),
+    bookings: createBookingService({ ...deps, view }),
+    bookingActions,
+    bookingSeries: createBookingSeriesService({ ...deps, view, actions: () => bookingActions }),
+    dispatch: createDispatchService(deps),
   };
 }

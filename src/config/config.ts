@@ -32,6 +32,9 @@ export const ConfigSchema = z.object({
   BODY_LIMIT_BYTES: withDefault(z.coerce.number().int().min(1024), 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0), 10_000),
   SHARE_INTERPRETER_PHONE: withDefault(booleanFlag, "false"),
+  TRAVEL_BUFFER_MINUTES: withDefault(z.coerce.number().int().min(0).max(240), 30),
+  LATE_CANCELLATION_HOURS: withDefault(z.coerce.number().min(0).max(24 * 14), 24),
+  DISPATCH_INTERVAL_SECONDS: withDefault(z.coerce.number().int().min(0).max(3600), 60),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

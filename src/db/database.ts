@@ -23,3 +23,32 @@ export function prismaErrorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The SQLSTATE of the database error behind a Prisma error, where the adapter passed it on. */
+export function driverErrorCode(error: unknown): string | undefined {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta
+    ?.driverAdapterError?.cause;
+  return typeof cause?.originalCode === "string" ? cause.originalCode : undefined;
+}
+
+/**
+ * A delete refused because rows still refer to the row. The pg adapter reports RESTRICT
+ * violations as P2003; the embedded (PGlite) adapter leaves SQLSTATE 23001 unmapped (P2039).
+ */
+export function isStillReferenced(error: unknown): boolean {
+  if (prismaErrorCode(error) === PRISMA_FOREIGN_KEY_VIOLATION) return true;
+  const code = driverErrorCode(error);
+  return code === "23001" || code === "23503";
+}
+
+/** Whether an error is PostgreSQL's exclusion-constraint violation (23P01), however Prisma wraps it. */
+export function isExclusionViolation(error: unknown): boolean {
+  if (driverErrorCode(error) === "23P01") return true;
+  const text = error instanceof Error ? `${error.message} ${JSON.stringify((error as { meta?: unknown }).meta ?? "")}` : String(error);
+  return /23P01|exclusion constraint/i.test(text);
+}
+
+/** `contains` passes LIKE wildcards through; escape them so a search matches literally. */
+export function likeLiteral(value: string): string {
+  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
+}

@@ -87,3 +87,29 @@ export function afterCursor(cursor: string | undefined): { id?: { gt: string } }
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** Cursors for lists ordered by a time and then id (e.g. bookings by start). */
+export function encodeTimeCursor(time: Date, id: string): string {
+  return btoa(`${time.toISOString()}|${id}`).replace(/=+$/, "");
+}
+
+/**
+ * @throws {ApiError} VALIDATION_FAILED for a cursor this API did not hand out
+ */
+export function decodeTimeCursor(cursor: string | undefined): { time: Date; id: string } | undefined {
+  if (cursor === undefined || cursor === "") return undefined;
+  let decoded = "";
+  try {
+    decoded = atob(cursor);
+  } catch {
+    // handled below
+  }
+  const [time, id] = decoded.split("|");
+  const parsed = time ? new Date(time) : new Date(Number.NaN);
+  if (!id || !UUID.test(id) || Number.isNaN(parsed.getTime())) {
+    throw new ApiError("VALIDATION_FAILED", "The cursor is not one this API handed out.", [
+      { path: ["cursor"], message: "Invalid cursor", code: "invalid_cursor", in: "query" },
+    ]);
+  }
+  return { time: parsed, id };
+}

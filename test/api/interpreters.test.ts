@@ -252,7 +252,7 @@ describe("/v1/interpreters", () => {
     it("answers 415 for a body that is not sent as JSON", async () => {
       const token = uniqueToken("ct");
       const body = JSON.stringify({ name: `Content ${token}`, phone: uniqueMobile(), languages: [{ code: "ar", level: "native" }] });
-      for (const headers of [{ "content-type": "text/plain" }, { "content-type": "application/x-www-form-urlencoded" }, {} as Record<string, string>]) {
+      for (const headers of [{ "content-type": "text/plain" }, { "content-type": "application/x-www-form-urlencoded" }, { "content-type": "text/csv" }]) {
         const response = await ctx.coordinator.request("POST", "/v1/interpreters", { rawBody: body, headers });
         expect(response.status, JSON.stringify(headers)).toBe(415);
         expect(response.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");

@@ -1,5 +1,5 @@
 import { canSeeInterpreterContactData, type Actor } from "../../auth/actor";
-import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
+import { PRISMA_UNIQUE_VIOLATION, likeLiteral, prismaErrorCode, type Database } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
@@ -115,7 +115,7 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
           ...(query.qualification ? { qualification: query.qualification } : {}),
           ...(query.active === undefined ? {} : { active: query.active }),
           // `contains` passes LIKE wildcards through: escape them so `q` matches literally.
-          ...(query.q ? { name: { contains: query.q.replace(/[\\%_]/g, "\\$&"), mode: "insensitive" } } : {}),
+          ...(query.q ? { name: { contains: likeLiteral(query.q), mode: "insensitive" } } : {}),
         },
         include: INTERPRETER_INCLUDE,
         orderBy: { id: "asc" },

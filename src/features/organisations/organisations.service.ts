@@ -1,5 +1,5 @@
 import type { Actor } from "../../auth/actor";
-import { PRISMA_FOREIGN_KEY_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
+import { isStillReferenced, likeLiteral, type Database } from "../../db/database";
 import type { Organisation, Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import { afterCursor, isUuid, toPage, type Page } from "../../lib/pagination";
@@ -27,22 +27,6 @@ export function toOrganisationView(row: Organisation): OrganisationView {
 
 function addressColumns(address: CreateOrganisation["address"]) {
   return address === undefined ? {} : { street: address?.street ?? null, postcode: address?.postcode ?? null, city: address?.city ?? null };
-}
-
-/** `contains` passes LIKE wildcards through; escape them so `q` matches literally. */
-function likeLiteral(value: string): string {
-  return value.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-/**
- * A delete refused because rows still refer to the organisation. The pg adapter reports RESTRICT
- * violations as P2003; the embedded (PGlite) adapter leaves SQLSTATE 23001 unmapped (P2039).
- */
-function isStillReferenced(error: unknown): boolean {
-  if (prismaErrorCode(error) === PRISMA_FOREIGN_KEY_VIOLATION) return true;
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta
-    ?.driverAdapterError?.cause;
-  return cause?.originalCode === "23001" || cause?.originalCode === "23503";
 }
 
 /** Requesters only ever see their own organisation; the others see all. */

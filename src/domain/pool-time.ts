@@ -1,0 +1,98 @@
+import { TZDate } from "@date-fns/tz";
+
+/** All pools are German: local times (availability, SMS texts, reports) are Europe/Berlin. */
+export const POOL_TIME_ZONE = "Europe/Berlin";
+
+const WEEKDAY_SHORT = ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"];
+
+export interface LocalTime {
+  /** YYYY-MM-DD */
+  date: string;
+  /** 1 = Monday … 7 = Sunday (ISO) */
+  weekday: number;
+  /** Minutes after local midnight (wall clock) */
+  minute: number;
+  year: number;
+  month: number;
+  day: number;
+}
+
+/**
+ * The wall-clock reading of an instant in the pool's time zone.
+ *
+ * @example
+ * toLocal(new Date("2026-11-24T08:30:00Z")); // { date: "2026-11-24", weekday: 2, minute: 570, … }
+ */
+export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): LocalTime {
+  const local = new TZDate(instant.getTime(), timeZone);
+  const year = local.getFullYear();
+  const month = local.getMonth() + 1;
+  const day = local.getDate();
+  return {
+    date: `${year}-${pad(month)}-${pad(day)}`,
+    weekday: local.getDay() === 0 ? 7 : local.getDay(),
+    minute: local.getHours() * 60 + local.getMinutes(),
+    year,
+    month,
+    day,
+  };
+}
+
+/** The instant of a local wall-clock time (a time skipped by the spring change lands after it). */
+export function fromLocal(date: string, minute: number, timeZone = POOL_TIME_ZONE): Date {
+  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+  return new Date(new TZDate(year, month - 1, day, Math.floor(minute / 60), minute % 60, timeZone).getTime());
+}
+
+/** The local date `days` after `date` (calendar arithmetic, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  const utc = new Date(`${date}T00:00:00Z`);
+  utc.setUTCDate(utc.getUTCDate() + days);
+  return utc.toISOString().slice(0, 10);
+}
+
+/** ISO weekday (1 = Monday) of a calendar date. */
+export function weekdayOf(date: string): number {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+export function pad(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/** "09:30" for 570; 1440 is "24:00". */
+export function formatMinute(minute: number): string {
+  return `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
+}
+
+/** Parses "09:30" (or "24:00") into minutes after midnight; null when malformed. */
+export function parseClockTime(text: string): number | null {
+  const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text);
+  if (!match) return null;
+  const minute = Number(match[1]) * 60 + Number(match[2]);
+  return minute <= 1440 ? minute : null;
+}
+
+export function weekdayShort(weekday: number): string {
+  return WEEKDAY_SHORT[weekday % 7]!;
+}
+
+/** "24.11.2026" */
+export function formatGermanDate(date: string): string {
+  const [year, month, day] = date.split("-");
+  return `${day}.${month}.${year}`;
+}
+
+/**
+ * A job's time in plain German, as SMS texts and reasons show it.
+ *
+ * @example
+ * formatLocalRange(new Date("2026-11-25T08:30:00Z"), new Date("2026-11-25T09:30:00Z")); // "Mi 25.11. 09:30–10:30"
+ */
+export function formatLocalRange(startsAt: Date, endsAt: Date): string {
+  const start = toLocal(startsAt);
+  const end = toLocal(endsAt);
+  const endText = end.date === start.date ? formatMinute(end.minute) : `${pad(end.day)}.${pad(end.month)}. ${formatMinute(end.minute)}`;
+  return `${weekdayShort(start.weekday)} ${pad(start.day)}.${pad(start.month)}. ${formatMinute(start.minute)}–${endText}`;
+}

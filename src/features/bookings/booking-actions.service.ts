@@ -1,0 +1,192 @@
+import type { Actor } from "../../auth/actor";
+import { isExclusionViolation, type Database } from "../../db/database";
+import { withRetry } from "../../db/transactions";
+import { canTransition, isLateCancellation, type BookingStatus } from "../../domain/booking-lifecycle";
+import { evaluateInterpreter, OVERRIDABLE_RULES, rankCandidates } from "../../domain/matching";
+import type { Prisma } from "../../generated/prisma/client";
+import { ApiError, validationError } from "../../lib/api-error";
+import type { Clock } from "../../lib/clock";
+import { isUuid } from "../../lib/pagination";
+import { actorOf, historyRow, type HistoryActor } from "./booking-history";
+import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import type { AssignBooking, BookingView, CancelBooking, CompleteBooking } from "./bookings.schemas";
+import { bookingsVisibleTo } from "./bookings.service";
+import { jobFactsOf, loadInterpreterFacts, type InterpreterProfile, type PostcodeDistances } from "./matching-facts";
+
+type Tx = Prisma.TransactionClient;
+
+export interface BookingActionDeps {
+  db: Database;
+  clock: Clock;
+  view: ViewOptions;
+  travelBufferMinutes: number;
+  lateCancellationHours: number;
+  distances: PostcodeDistances;
+}
+
+/** Locks the booking row for the rest of the transaction and reads it; null when not visible. */
+export async function lockBooking(tx: Tx, id: string, actor?: Actor): Promise<BookingRow | null> {
+  if (!isUuid(id)) return null;
+  await tx.$queryRaw`SELECT "id" FROM "Booking" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  return tx.booking.findFirst({ where: { AND: [{ id }, actor ? bookingsVisibleTo(actor) : {}] }, include: BOOKING_INCLUDE });
+}
+
+export function invalidTransition(row: { status: BookingStatus; code: string }, to: BookingStatus, detail?: string): ApiError {
+  return new ApiError(
+    "INVALID_TRANSITION",
+    detail ?? `Booking ${row.code} is ${row.status} and cannot become ${to}.`,
+    { from: row.status, to },
+  );
+}
+
+const notFound = (id: string) => new ApiError("NOT_FOUND", `No booking with id ${id}.`);
+
+const profileView = (profile: InterpreterProfile) => ({
+  id: profile.id,
+  name: profile.name,
+  gender: profile.gender,
+  qualification: profile.qualification,
+  languages: profile.languages,
+  homePostcode: profile.homePostcode,
+});
+
+export function createBookingActionService(deps: BookingActionDeps) {
+  const { db, clock } = deps;
+  const { prisma } = db;
+  const factsOptions = { travelBufferMinutes: deps.travelBufferMinutes, distances: deps.distances };
+
+  /** Runs `change` on the locked booking and writes its history entry in the same transaction. */
+  async function changeBooking(
+    actor: Actor,
+    id: string,
+    change: (tx: Tx, row: BookingRow) => Promise<{ data: Prisma.BookingUncheckedUpdateInput; history: Omit<Parameters<typeof historyRow>[0], "bookingId" | "at" | "by"> }>,
+    by: HistoryActor = actorOf(actor),
+  ): Promise<BookingView> {
+    const row = await withRetry(() =>
+      prisma.$transaction(async (tx) => {
+        const current = await lockBooking(tx, id, actor);
+        if (!current) throw notFound(id);
+        const { data, history } = await change(tx, current);
+        const updated = await tx.booking.update({ where: { id }, data, include: BOOKING_INCLUDE });
+        await tx.bookingEvent.create({ data: historyRow({ ...history, bookingId: id, at: clock.now(), by }) });
+        return updated;
+      }),
+    );
+    return toBookingView(row, actor, deps.view);
+  }
+
+  return {
+    /**
+     * Cancels a booking, or records that its interpreter cancelled (the booking then goes back to
+     * open for someone else). Whether it was late (less than LATE_CANCELLATION_HOURS before the
+     * start) is stored, since compensation depends on it.
+     */
+    cancel(actor: Actor, id: string, input: CancelBooking): Promise<BookingView> {
+      const cancelledBy = input.cancelledBy ?? (actor.role === "requester" ? "requester" : "coordinator");
+      if (actor.role === "requester" && cancelledBy !== "requester") {
+        throw new ApiError("FORBIDDEN", "Requester keys cancel as requester.");
+      }
+      return changeBooking(actor, id, async (_tx, row) => {
+        const now = clock.now();
+        const late = isLateCancellation(row.startsAt, now, deps.lateCancellationHours);
+        if (cancelledBy === "interpreter") {
+          if (row.status !== "assigned") throw invalidTransition(row, "open", `Booking ${row.code} has no assigned interpreter who could cancel.`);
+          return {
+            data: { status: "open", interpreterId: null, assignedAt: null },
+            history: { action: "interpreter_cancelled", from: "assigned", to: "open", reason: input.reason, details: { interpreterId: row.interpreterId, late } },
+          };
+        }
+        if (!canTransition(row.status, "cancelled")) throw invalidTransition(row, "cancelled");
+        return {
+          data: { status: "cancelled", cancelledAt: now, cancelledBy, cancellationReason: input.reason, lateCancellation: late },
+          history: { action: "cancelled", from: row.status, to: "cancelled", reason: input.reason, details: { cancelledBy, late } },
+        };
+      });
+    },
+
+    /** Closes an assigned booking after its start with the outcome. */
+    complete(actor: Actor, id: string, input: CompleteBooking): Promise<BookingView> {
+      return changeBooking(actor, id, async (_tx, row) => {
+        const now = clock.now();
+        if (!canTransition(row.status, "completed")) throw invalidTransition(row, "completed");
+        if (now < row.startsAt) throw invalidTransition(row, "completed", `Booking ${row.code} has not started yet.`);
+        return {
+          data: {
+            status: "completed",
+            outcome: input.outcome,
+            completedAt: now,
+            actualStartsAt: input.actualStartsAt ? new Date(input.actualStartsAt) : null,
+            actualMinutes: input.actualMinutes ?? null,
+            travelKm: input.travelKm ?? null,
+            completionNote: input.note ?? null,
+          },
+          history: { action: "completed", from: row.status, to: "completed", reason: input.note ?? null, details: { outcome: input.outcome } },
+        };
+      });
+    },
+
+    /**
+     * Assigns an interpreter under the hard rules. The interpreter's row is locked first, so two
+     * assignments of one person are checked one after the other (travel buffers included), and the
+     * booking's row second, so a booking gets one interpreter only; an exclusion constraint in the
+     * database backs both up.
+     */
+    async assign(actor: Actor, id: string, input: AssignBooking): Promise<BookingView> {
+      const unknownInterpreter = () =>
+        validationError(`No interpreter with id ${input.interpreterId}.`, [
+          { path: ["interpreterId"], message: "Unknown interpreter", code: "unknown_reference", in: "body" },
+        ]);
+      if (!isUuid(input.interpreterId)) throw unknownInterpreter();
+      try {
+        return await changeBooking(actor, id, async (tx, row) => {
+          const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${input.interpreterId}::uuid FOR UPDATE`;
+          if (locked.length === 0) throw unknownInterpreter();
+          if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
+          const job = { ...jobFactsOf(row), postcode: row.postcode };
+          const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [input.interpreterId] }, factsOptions);
+          const overridden = evaluateInterpreter(job, facts[0]!, factsOptions);
+          const verdict = evaluateInterpreter(job, facts[0]!, factsOptions, input.force ? { ignore: OVERRIDABLE_RULES } : {});
+          if (!verdict.eligible) {
+            if (verdict.rule === "overlap") throw new ApiError("DOUBLE_BOOKING", `The interpreter is not free: ${verdict.reason}.`, { rule: verdict.rule });
+            const hint = OVERRIDABLE_RULES.has(verdict.rule) ? " A coordinator may override this with force: true." : "";
+            throw new ApiError("NOT_ELIGIBLE", `The interpreter cannot take this job: ${verdict.reason}.${hint}`, { rule: verdict.rule, reason: verdict.reason });
+          }
+          return {
+            data: { status: "assigned", interpreterId: input.interpreterId, assignedAt: clock.now() },
+            history: {
+              action: "assigned",
+              from: row.status,
+              to: "assigned",
+              reason: input.reason ?? null,
+              details: { interpreterId: input.interpreterId, ...(overridden.eligible ? {} : { forced: { rule: overridden.rule, reason: overridden.reason } }) },
+            },
+          };
+        });
+      } catch (error) {
+        if (isExclusionViolation(error)) throw new ApiError("DOUBLE_BOOKING", "The interpreter already has an assignment at this time.");
+        throw error;
+      }
+    },
+
+    /** Who can take the job, best first with reasons; optionally everyone else with the excluding rule. */
+    async candidates(actor: Actor, id: string, includeExcluded: boolean) {
+      const row = isUuid(id) ? await prisma.booking.findFirst({ where: { AND: [{ id }, bookingsVisibleTo(actor)] }, include: BOOKING_INCLUDE }) : null;
+      if (!row) throw notFound(id);
+      const job = { ...jobFactsOf(row), postcode: row.postcode };
+      const { facts, profiles } = await loadInterpreterFacts(prisma, job, { everyone: includeExcluded }, factsOptions);
+      const ranked = rankCandidates(job, facts, factsOptions);
+      return {
+        candidates: ranked.candidates.map((candidate) => ({
+          interpreter: profileView(profiles.get(candidate.interpreterId)!),
+          score: candidate.score,
+          reasons: candidate.reasons,
+        })),
+        excluded: includeExcluded
+          ? ranked.excluded.map((entry) => ({ interpreter: profileView(profiles.get(entry.interpreterId)!), rule: entry.rule, reason: entry.reason }))
+          : [],
+      };
+    },
+  };
+}
+
+export type BookingActionService = ReturnType<typeof createBookingActionService>;
