@@ -5,11 +5,11 @@ import { createBlockService, type BlockService } from "./features/blocks";
 import { createBookingSeriesService, type BookingSeriesService } from "./features/booking-series";
 import { createBookingActionService, type BookingActionService } from "./features/bookings/booking-actions.service";
 import { createBookingService, type BookingService } from "./features/bookings/bookings.service";
-import { samePostcodeOnly } from "./features/bookings/matching-facts";
 import { createDispatchService, type DispatchService } from "./features/dispatch/dispatch.service";
 import { createInterpreterImportService, type InterpreterImportService } from "./features/interpreters/interpreter-import.service";
 import { createInterpreterService, type InterpreterService } from "./features/interpreters/interpreters.service";
 import { createOrganisationService, type OrganisationService } from "./features/organisations/organisations.service";
+import { createPostcodeService, type PostcodeService } from "./features/postcodes/postcodes.service";
 
 /** The app's services, built once from its dependencies and shared by every request. */
 export interface Services {
@@ -23,17 +23,19 @@ export interface Services {
   bookingActions: BookingActionService;
   bookingSeries: BookingSeriesService;
   dispatch: DispatchService;
+  postcodes: PostcodeService;
 }
 
 export function createServices(deps: AppDeps): Services {
   const { config } = deps;
   const view = { shareInterpreterPhone: config.SHARE_INTERPRETER_PHONE };
+  const postcodes = createPostcodeService(deps.db);
   const bookingActions = createBookingActionService({
     ...deps,
     view,
     travelBufferMinutes: config.TRAVEL_BUFFER_MINUTES,
     lateCancellationHours: config.LATE_CANCELLATION_HOURS,
-    distances: samePostcodeOnly,
+    distances: postcodes.distances,
   });
   return {
     apiKeys: createApiKeyService(deps),
@@ -46,5 +48,6 @@ export function createServices(deps: AppDeps): Services {
     bookingActions,
     bookingSeries: createBookingSeriesService({ ...deps, view, actions: () => bookingActions }),
     dispatch: createDispatchService(deps),
+    postcodes,
   };
 }

@@ -11,7 +11,8 @@ import { actorOf, historyRow, type HistoryActor } from "./booking-history";
 import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking } from "./bookings.schemas";
 import { bookingsVisibleTo } from "./bookings.service";
-import { jobFactsOf, loadInterpreterFacts, type InterpreterProfile, type PostcodeDistances } from "./matching-facts";
+import type { PostcodeDistances } from "../postcodes/postcodes.service";
+import { jobFactsOf, loadInterpreterFacts, type InterpreterProfile } from "./matching-facts";
 
 type Tx = Prisma.TransactionClient;
 

@@ -3,21 +3,12 @@ import type { InterpreterFacts, JobFacts } from "../../domain/matching";
 import { fromLocal, toLocal } from "../../domain/pool-time";
 import type { Prisma } from "../../generated/prisma/client";
 import { dateOnly, utcDate } from "../availability/availability.service";
+import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import type { BookingRow } from "./booking-view";
 
 type Db = Prisma.TransactionClient;
 const DAY_MS = 86_400_000;
 const assignmentStatus = { in: [...ASSIGNMENT_STATUSES] };
-
-/** Distance between two German postcodes in km, or null when either is unknown. */
-export interface PostcodeDistances {
-  distanceKm(from: string, to: string): Promise<number | null>;
-}
-
-/** Without a postcode directory only "the same postcode" is a known distance. */
-export const samePostcodeOnly: PostcodeDistances = {
-  distanceKm: async (from, to) => (from === to ? 0 : null),
-};
 
 export function jobFactsOf(row: BookingRow): JobFacts {
   return {
@@ -122,13 +113,9 @@ export async function loadInterpreterFacts(
   const count30 = new Map(last30Days.map((row) => [row.interpreterId, row._count._all]));
   const lastAt = new Map(lastServed.map((row) => [row.interpreterId, row._max.startsAt]));
   const monthCount = new Map(inMonth.map((row) => [row.interpreterId, row._count._all]));
-  const facts: InterpreterFacts[] = [];
-  for (const interpreter of interpreters) {
-    const distanceKm =
-      job.mode === "onsite" && job.postcode && interpreter.homePostcode
-        ? await options.distances.distanceKm(interpreter.homePostcode, job.postcode)
-        : null;
-    facts.push({
+  const homes = interpreters.flatMap((interpreter) => (interpreter.homePostcode ? [interpreter.homePostcode] : []));
+  const distances = job.mode === "onsite" && job.postcode ? await options.distances.distancesKm(homes, job.postcode) : new Map<string, number | null>();
+  const facts = interpreters.map((interpreter): InterpreterFacts => ({
       id: interpreter.id,
       active: interpreter.active,
       gender: interpreter.gender,
@@ -145,9 +132,8 @@ export async function loadInterpreterFacts(
       lastServedAt: lastAt.get(interpreter.id) ?? null,
       assignmentsInJobMonth: monthCount.get(interpreter.id) ?? 0,
       maxAssignmentsPerMonth: interpreter.maxAssignmentsPerMonth,
-      distanceKm,
+      distanceKm: interpreter.homePostcode ? (distances.get(interpreter.homePostcode) ?? null) : null,
       maxTravelKm: interpreter.maxTravelKm,
-    });
-  }
+  }));
   return { facts, profiles: new Map(interpreters.map((interpreter) => [interpreter.id, interpreter])) };
 }
