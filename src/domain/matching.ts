@@ -197,9 +197,10 @@ export function evaluateInterpreter(
   if (slots.length > 0) reasons.push(`frei ${slots.map(describeSlot).join(" und ")}`);
   const count = interpreter.assignmentsLast30Days;
   reasons.push(count === 1 ? "1 Einsatz in den letzten 30 Tagen" : `${count} Einsätze in den letzten 30 Tagen`);
+  // Never served ranks above any served interpreter: 99, while served ones are capped at 98.
   let daysSinceLast = 99;
   if (interpreter.lastServedAt) {
-    daysSinceLast = Math.min(99, Math.floor((job.startsAt.getTime() - interpreter.lastServedAt.getTime()) / DAY_MS));
+    daysSinceLast = Math.min(98, Math.floor((job.startsAt.getTime() - interpreter.lastServedAt.getTime()) / DAY_MS));
     const last = toLocal(interpreter.lastServedAt);
     reasons.push(`zuletzt im Einsatz am ${String(last.day).padStart(2, "0")}.${String(last.month).padStart(2, "0")}.${last.year}`);
   } else {
