@@ -48,6 +48,7 @@ const SeriesSchema = z
   .openapi("BookingSeries");
 
 const CancelSeriesSchema = CancelBookingSchema.extend({
+  cancelledBy: z.enum(["requester", "coordinator"]).optional().openapi({ description: "Defaults to the key's role; requester keys always cancel as requester" }),
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Cancel the occurrences starting at or after this time (default: now)" }),
 }).openapi("CancelBookingSeries");
 
@@ -108,6 +109,9 @@ export function createBookingSeriesService(deps: BookingServiceDeps & { actions:
 
     /** Cancels every active occurrence from a point in time on (default: now). */
     async cancelRest(actor: Actor, id: string, input: z.infer<typeof CancelSeriesSchema>) {
+      if (actor.role === "requester" && input.cancelledBy && input.cancelledBy !== "requester") {
+        throw new ApiError("FORBIDDEN", "Requester keys cancel as requester.");
+      }
       await get(actor, id);
       const from = input.from ? new Date(input.from) : clock.now();
       const targets = await prisma.booking.findMany({
@@ -119,7 +123,7 @@ export function createBookingSeriesService(deps: BookingServiceDeps & { actions:
         // Each occurrence as a normal cancellation (history, late flag); one that changed meanwhile is skipped.
         const stillActive = await withRetry(() => prisma.$transaction(async (tx) => (await lockBooking(tx, target.id))?.status));
         if (stillActive && (ACTIVE_STATUSES as string[]).includes(stillActive)) {
-          await deps.actions().cancel(actor, target.id, { reason: input.reason, cancelledBy: input.cancelledBy === "interpreter" ? undefined : input.cancelledBy });
+          await deps.actions().cancel(actor, target.id, { reason: input.reason, cancelledBy: input.cancelledBy });
         }
       }
       return get(actor, id);

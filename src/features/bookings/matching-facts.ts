@@ -88,33 +88,32 @@ export async function loadInterpreterFacts(
   const monthStart = fromLocal(`${local.year}-${String(local.month).padStart(2, "0")}-01`, 0);
   const nextMonth = local.month === 12 ? `${local.year + 1}-01-01` : `${local.year}-${String(local.month + 1).padStart(2, "0")}-01`;
 
-  const [nearby, last30Days, lastServed, inMonth] = ids.length === 0 ? [[], [], [], []] : await Promise.all([
-    db.booking.findMany({
-      where: { ...notThisJob, startsAt: { lt: new Date(job.endsAt.getTime() + buffer) }, endsAt: { gt: new Date(job.startsAt.getTime() - buffer) } },
-      select: { id: true, code: true, startsAt: true, endsAt: true, mode: true, interpreterId: true },
-    }),
-    db.booking.groupBy({
-      by: ["interpreterId"],
-      where: { ...notThisJob, startsAt: { gte: new Date(job.startsAt.getTime() - 30 * DAY_MS), lt: job.startsAt } },
-      _count: { _all: true },
-    }),
-    db.booking.groupBy({
-      by: ["interpreterId"],
-      where: { ...notThisJob, startsAt: { lt: job.startsAt } },
-      _max: { startsAt: true },
-    }),
-    db.booking.groupBy({
-      by: ["interpreterId"],
-      where: { ...notThisJob, startsAt: { gte: monthStart, lt: fromLocal(nextMonth, 0) } },
-      _count: { _all: true },
-    }),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const nearby = ids.length === 0 ? [] : await db.booking.findMany({
+    where: { ...notThisJob, startsAt: { lt: new Date(job.endsAt.getTime() + buffer) }, endsAt: { gt: new Date(job.startsAt.getTime() - buffer) } },
+    select: { id: true, code: true, startsAt: true, endsAt: true, mode: true, interpreterId: true },
+  });
+  const last30Days = ids.length === 0 ? [] : await db.booking.groupBy({
+    by: ["interpreterId"],
+    where: { ...notThisJob, startsAt: { gte: new Date(job.startsAt.getTime() - 30 * DAY_MS), lt: job.startsAt } },
+    _count: { _all: true },
+  });
+  const lastServed = ids.length === 0 ? [] : await db.booking.groupBy({
+    by: ["interpreterId"],
+    where: { ...notThisJob, startsAt: { lt: job.startsAt } },
+    _max: { startsAt: true },
+  });
+  const inMonth = ids.length === 0 ? [] : await db.booking.groupBy({
+    by: ["interpreterId"],
+    where: { ...notThisJob, startsAt: { gte: monthStart, lt: fromLocal(nextMonth, 0) } },
+    _count: { _all: true },
+  });
 
   const count30 = new Map(last30Days.map((row) => [row.interpreterId, row._count._all]));
   const lastAt = new Map(lastServed.map((row) => [row.interpreterId, row._max.startsAt]));
   const monthCount = new Map(inMonth.map((row) => [row.interpreterId, row._count._all]));
   const homes = interpreters.flatMap((interpreter) => (interpreter.homePostcode ? [interpreter.homePostcode] : []));
-  const distances = job.mode === "onsite" && job.postcode ? await options.distances.distancesKm(homes, job.postcode) : new Map<string, number | null>();
+  const distances = job.mode === "onsite" && job.postcode ? await options.distances.distancesKm(db, homes, job.postcode) : new Map<string, number | null>();
   const facts = interpreters.map((interpreter): InterpreterFacts => ({
       id: interpreter.id,
       active: interpreter.active,

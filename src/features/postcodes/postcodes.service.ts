@@ -1,10 +1,17 @@
 import type { Database } from "../../db/database";
 import { distanceKm, parseGeonamesPostcodes } from "../../domain/geo";
+import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 
-/** Distances from several postcodes to one, in km (null where a postcode is not in the directory). */
+type Db = Prisma.TransactionClient;
+
+/**
+ * Distances from several postcodes to one, in km (null where a postcode is not in the directory).
+ * Reads through the client it is given, so it can run inside a transaction (the embedded database
+ * has one connection: a read outside a running transaction would wait for it forever).
+ */
 export interface PostcodeDistances {
-  distancesKm(from: string[], to: string): Promise<Map<string, number | null>>;
+  distancesKm(db: Db, from: string[], to: string): Promise<Map<string, number | null>>;
 }
 
 const IMPORT_CHUNK = 1000;
@@ -14,9 +21,9 @@ export function createPostcodeService(db: Database) {
   return {
     /** Straight-line distances from the directory loaded with `importGeonames`, in one query. */
     distances: {
-      async distancesKm(from: string[], to: string) {
+      async distancesKm(client: Db, from: string[], to: string) {
         const wanted = [...new Set([...from, to])];
-        const rows = await prisma.postcodeLocation.findMany({ where: { postcode: { in: wanted } } });
+        const rows = await client.postcodeLocation.findMany({ where: { postcode: { in: wanted } } });
         const located = new Map(rows.map((row) => [row.postcode, row]));
         const target = located.get(to);
         return new Map(
