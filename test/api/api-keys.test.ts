@@ -5,38 +5,14 @@ import { createApiKeyService } from "../../src/features/api-keys/api-keys.servic
 import { ApiError } from "../../src/lib/api-error";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
 import { ApiClient, createTestContext, newOrganisation, uniqueToken, type TestContext } from "../helpers/test-app";
+import { expectValidationError } from "../helpers/assertions";
+import { ISO_TIMESTAMP, NIL_UUID, UUID } from "../helpers/fixtures";
+import { walkPages } from "../helpers/pagination";
 
 const VIEW_FIELDS = ["createdAt", "id", "name", "organisationId", "prefix", "revokedAt", "role"];
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NIL_UUID = "00000000-0000-7000-8000-000000000000";
 
 function sha256Hex(value: string): string {
   return createHash("sha256").update(value).digest("hex");
-}
-
-/** Walks every page of a list, returning the pages in order. */
-async function walkPages(client: ApiClient, path: string): Promise<{ items: any[]; nextCursor: string | null }[]> {
-  const pages: { items: any[]; nextCursor: string | null }[] = [];
-  let cursor: string | null = null;
-  for (let guard = 0; guard < 50; guard += 1) {
-    const separator = path.includes("?") ? "&" : "?";
-    const url: string = cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path;
-    const response = await client.get(url);
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    pages.push(response.body);
-    cursor = response.body.nextCursor;
-    if (cursor === null) return pages;
-  }
-  throw new Error("pagination did not end");
-}
-
-function expectValidationError(response: { status: number; body: any }, path: (string | number)[]) {
-  expect(response.status, JSON.stringify(response.body)).toBe(422);
-  expect(response.body.error.code).toBe("VALIDATION_FAILED");
-  expect(Array.isArray(response.body.error.details)).toBe(true);
-  const paths = response.body.error.details.map((problem: { path: unknown }) => problem.path);
-  expect(paths).toContainEqual(path);
 }
 
 describe("/v1/api-keys", () => {
@@ -307,17 +283,17 @@ describe("/v1/api-keys", () => {
     it("refuses an invalid cursor with 422", async () => {
       for (const cursor of ["not-a-cursor", btoa("hello"), "%%%"]) {
         const response = await ctx.coordinator.get(`/v1/api-keys?cursor=${encodeURIComponent(cursor)}`);
-        expectValidationError(response, ["cursor"]);
+        expectValidationError(response, ["cursor"], { in: "query" });
         expect(response.body.error.details[0]).toMatchObject({ in: "query" });
       }
     });
 
     it("refuses bad query parameters with 422", async () => {
-      expectValidationError(await ctx.coordinator.get("/v1/api-keys?limit=0"), ["limit"]);
-      expectValidationError(await ctx.coordinator.get("/v1/api-keys?limit=201"), ["limit"]);
-      expectValidationError(await ctx.coordinator.get("/v1/api-keys?limit=abc"), ["limit"]);
-      expectValidationError(await ctx.coordinator.get("/v1/api-keys?role=admin"), ["role"]);
-      expectValidationError(await ctx.coordinator.get("/v1/api-keys?includeRevoked=maybe"), ["includeRevoked"]);
+      expectValidationError(await ctx.coordinator.get("/v1/api-keys?limit=0"), ["limit"], { in: "query" });
+      expectValidationError(await ctx.coordinator.get("/v1/api-keys?limit=201"), ["limit"], { in: "query" });
+      expectValidationError(await ctx.coordinator.get("/v1/api-keys?limit=abc"), ["limit"], { in: "query" });
+      expectValidationError(await ctx.coordinator.get("/v1/api-keys?role=admin"), ["role"], { in: "query" });
+      expectValidationError(await ctx.coordinator.get("/v1/api-keys?includeRevoked=maybe"), ["includeRevoked"], { in: "query" });
     });
   });
 

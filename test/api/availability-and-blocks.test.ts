@@ -5,36 +5,10 @@ import {
   newInterpreter,
   newOrganisation,
   type ApiClient,
-  type ApiResponse,
   type TestContext,
 } from "../helpers/test-app";
-
-interface Problem {
-  path: (string | number)[];
-  message: string;
-  code?: string;
-  in?: string;
-}
-
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-function expectValidationError(response: ApiResponse, path: (string | number)[], message?: RegExp): Problem {
-  expect(response.status, JSON.stringify(response.body)).toBe(422);
-  expect(response.body.error.code).toBe("VALIDATION_FAILED");
-  const details = response.body.error.details as Problem[];
-  expect(Array.isArray(details)).toBe(true);
-  const problem = details.find((detail) => JSON.stringify(detail.path) === JSON.stringify(path));
-  expect(problem, `no problem at ${JSON.stringify(path)} in ${JSON.stringify(details)}`).toBeDefined();
-  expect(problem!.message.length).toBeGreaterThan(0);
-  expect(problem!.in).toBe("body");
-  if (message) expect(problem!.message).toMatch(message);
-  return problem!;
-}
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.error.code).toBe(code);
-}
+import { expectError, expectValidationError } from "../helpers/assertions";
+import { ISO_TIMESTAMP } from "../helpers/fixtures";
 
 describe("/v1/interpreters/{id}/availability and /blocks", () => {
   let ctx: TestContext;

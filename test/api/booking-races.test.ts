@@ -5,12 +5,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, newInterpreter, newOrganisation, type ApiResponse, type TestContext } from "../helpers/test-app";
 import { testDatabase } from "../helpers/test-database";
+import { ALL_WEEK } from "../helpers/fixtures";
 
 // Classical Syriac: no other test file books it, so candidates and lists here see only our rows.
 const LANGUAGE = "syc";
 const POSTCODE = "52351";
 const RACERS = 20;
-const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: "00:00", to: "24:00" }));
 
 let ctx: TestContext;
 let organisationId: string;

@@ -1,22 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, newOrganisation, type ApiClient, type ApiResponse, type TestContext } from "../helpers/test-app";
+import { createTestContext, newOrganisation, type ApiClient, type TestContext } from "../helpers/test-app";
+import { expectError, expectValidationError } from "../helpers/assertions";
+import { ISO_TIMESTAMP, UUID } from "../helpers/fixtures";
 
 // Time plan: series start in March 2027, far from the weeks other files book and tick in (the
 // database is shared, and a tick marks every open booking whose start has passed). Only the
 // autumn daylight-saving test books in October 2026, and it asserts nothing a tick could change.
 const NOW = "2027-03-01T08:00:00.000Z"; // Monday 09:00 in Berlin
 const LANGUAGE = "lad"; // Ladino: booked by no other test file
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-interface Problem {
-  path: (string | number)[];
-  message: string;
-  code?: string;
-  in?: string;
-}
 
 interface Booking {
   id: string;
@@ -32,23 +24,6 @@ interface Booking {
 const BERLIN = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 /** "Di., 09:30": weekday and wall-clock time in Berlin. */
 const berlin = (iso: string) => BERLIN.format(new Date(iso));
-
-function expectValidationError(response: ApiResponse, path: (string | number)[], message?: RegExp): Problem {
-  expect(response.status, JSON.stringify(response.body)).toBe(422);
-  expect(response.body.error.code).toBe("VALIDATION_FAILED");
-  const details = response.body.error.details as Problem[];
-  const problem = details.find((detail) => JSON.stringify(detail.path) === JSON.stringify(path));
-  expect(problem, `no problem at ${JSON.stringify(path)} in ${JSON.stringify(details)}`).toBeDefined();
-  expect(problem!.message.length).toBeGreaterThan(0);
-  expect(problem!.in).toBe("body");
-  if (message) expect(problem!.message).toMatch(message);
-  return problem!;
-}
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.error.code).toBe(code);
-}
 
 describe("/v1/booking-series", () => {
   let ctx: TestContext;

@@ -5,9 +5,10 @@ import {
   newInterpreter,
   newOrganisation,
   type ApiClient,
-  type ApiResponse,
   type TestContext,
 } from "../helpers/test-app";
+import { expectError, expectValidationError } from "../helpers/assertions";
+import { ALL_WEEK, ISO_TIMESTAMP, UUID } from "../helpers/fixtures";
 
 // Time plan. The database is shared with the other test files of a worker (and, in the
 // "postgres" project, with files running at the same moment), and POST /v1/dispatch/tick marks
@@ -17,39 +18,11 @@ import {
 const NOW = "2027-03-02T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const LANGUAGE = "aii"; // Assyrian Neo-Aramaic: booked by no other test file
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: "00:00", to: "24:00" }));
 const HOUR = 3_600_000;
-
-interface Problem {
-  path: (string | number)[];
-  message: string;
-  code?: string;
-  in?: string;
-}
 
 /** A local (Europe/Berlin, winter) time as the API takes it. */
 const local = (date: string, time: string) => `${date}T${time}:00+01:00`;
 const utc = (iso: string) => new Date(iso).toISOString();
-
-function expectValidationError(response: ApiResponse, path: (string | number)[], options: { message?: RegExp; in?: string } = {}): Problem {
-  expect(response.status, JSON.stringify(response.body)).toBe(422);
-  expect(response.body.error.code).toBe("VALIDATION_FAILED");
-  const details = response.body.error.details as Problem[];
-  expect(Array.isArray(details)).toBe(true);
-  const problem = details.find((detail) => JSON.stringify(detail.path) === JSON.stringify(path));
-  expect(problem, `no problem at ${JSON.stringify(path)} in ${JSON.stringify(details)}`).toBeDefined();
-  expect(problem!.message.length).toBeGreaterThan(0);
-  expect(problem!.in).toBe(options.in ?? "body");
-  if (options.message) expect(problem!.message).toMatch(options.message);
-  return problem!;
-}
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.error.code).toBe(code);
-}
 
 describe("/v1/bookings", () => {
   let ctx: TestContext;

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostcodeService } from "../../src/features/postcodes/postcodes.service";
-import { createTestContext, newInterpreter, newOrganisation, type ApiClient, type ApiResponse, type TestContext } from "../helpers/test-app";
+import { createTestContext, newInterpreter, newOrganisation, type ApiClient, type TestContext } from "../helpers/test-app";
+import { expectError } from "../helpers/assertions";
+import { ALL_WEEK } from "../helpers/fixtures";
 
 // The candidates endpoint looks at every active interpreter who speaks the booking's language, in
 // a database other files share: each test uses a language no other file books. Times are in
 // January 2027 (winter time, +01:00), far from the weeks other files book and tick in.
 const NOW = "2027-01-12T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const POSTCODE = "52351";
-const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: "00:00", to: "24:00" }));
 const PLACE = { street: "Bismarckstr. 10", postcode: POSTCODE, city: "Düren" };
 
 const local = (date: string, time: string) => `${date}T${time}:00+01:00`;
@@ -23,11 +24,6 @@ interface Candidate {
   interpreter: { id: string; name: string };
   score: number;
   reasons: string[];
-}
-
-function expectError(response: ApiResponse, status: number, code: string) {
-  expect(response.status, JSON.stringify(response.body)).toBe(status);
-  expect(response.body.error.code).toBe(code);
 }
 
 describe("candidates and assignment", () => {

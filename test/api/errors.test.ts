@@ -4,8 +4,8 @@ import { ERROR_STATUS } from "../../src/lib/api-error";
 import type { Logger } from "../../src/lib/logger";
 import { createTestContext, newOrganisation, uniqueToken, type ApiResponse, type TestContext } from "../helpers/test-app";
 import { testDatabase } from "../helpers/test-database";
+import { NIL_UUID } from "../helpers/fixtures";
 
-const NIL_UUID = "00000000-0000-7000-8000-000000000000";
 const SECRET = "secret internal detail";
 
 /** Asserts the one error body and that its request id is the response's X-Request-Id. */

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  byCode,
   createTestContext,
+  spacedInternational,
   toE164,
   uniqueMobile,
   uniqueToken,
@@ -8,16 +10,10 @@ import {
   type ApiResponse,
   type TestContext,
 } from "../helpers/test-app";
+import type { Problem } from "../helpers/assertions";
 
 const IBAN_ELECTRONIC = "DE89370400440532013000";
 const OTHER_IBAN_ELECTRONIC = "DE44500105175407324931";
-
-interface CsvProblem {
-  row: number;
-  path: string[];
-  message: string;
-  in?: string;
-}
 
 function importCsv(client: ApiClient, csv: string, options: { query?: string; contentType?: string } = {}): Promise<ApiResponse> {
   return client.request("POST", `/v1/interpreters/import${options.query ?? ""}`, {
@@ -26,17 +22,8 @@ function importCsv(client: ApiClient, csv: string, options: { query?: string; co
   });
 }
 
-/** "0151 12345678" as "+49 151 12345678": the same number in another notation. */
-function spacedInternational(national: string): string {
-  const digits = national.replace(/\s/g, "").slice(1);
-  return `+49 ${digits.slice(0, 3)} ${digits.slice(3)}`;
-}
-
-function byCode<T extends { code: string; dialect: string | null }>(languages: T[]): T[] {
-  return [...languages].sort((a, b) => `${a.code}|${a.dialect}`.localeCompare(`${b.code}|${b.dialect}`));
-}
-
-function problemsOf(response: ApiResponse): CsvProblem[] {
+/** Every problem of a rejected import. */
+function problemsOf(response: ApiResponse): Problem[] {
   expect(response.status, JSON.stringify(response.body)).toBe(422);
   expect(response.body.error.code).toBe("VALIDATION_FAILED");
   expect(Array.isArray(response.body.error.details)).toBe(true);

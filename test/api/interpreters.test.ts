@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  byCode,
   newInterpreter,
+  spacedInternational,
   toE164,
   uniqueMobile,
   uniqueToken,
@@ -10,39 +12,10 @@ import {
   type TestContext,
   createTestContext,
 } from "../helpers/test-app";
+import { expectValidationError } from "../helpers/assertions";
 
 const IBAN_WITH_SPACES = "DE89 3704 0044 0532 0130 00";
 const IBAN_ELECTRONIC = "DE89370400440532013000";
-
-interface Problem {
-  path: (string | number)[];
-  message: string;
-  code?: string;
-  in?: string;
-}
-
-/** The mobile number in international notation with spaces: the same number, written differently. */
-function spacedInternational(national: string): string {
-  const digits = national.replace(/\s/g, "").slice(1);
-  return `+49 ${digits.slice(0, 3)} ${digits.slice(3)}`;
-}
-
-function byCode<T extends { code: string; dialect: string | null }>(languages: T[]): T[] {
-  return [...languages].sort((a, b) => `${a.code}|${a.dialect}`.localeCompare(`${b.code}|${b.dialect}`));
-}
-
-function expectValidationError(response: ApiResponse, path: (string | number)[], message?: RegExp): Problem {
-  expect(response.status, JSON.stringify(response.body)).toBe(422);
-  expect(response.body.error.code).toBe("VALIDATION_FAILED");
-  const details = response.body.error.details as Problem[];
-  expect(Array.isArray(details)).toBe(true);
-  const problem = details.find((detail) => JSON.stringify(detail.path) === JSON.stringify(path));
-  expect(problem, `no problem at ${JSON.stringify(path)} in ${JSON.stringify(details)}`).toBeDefined();
-  expect(problem!.message).toEqual(expect.any(String));
-  expect(problem!.message.length).toBeGreaterThan(0);
-  if (message) expect(problem!.message).toMatch(message);
-  return problem!;
-}
 
 async function listAll(client: ApiClient, query: string): Promise<any[]> {
   const response = await client.get(`/v1/interpreters?${query}&limit=200`);
@@ -204,8 +177,7 @@ describe("/v1/interpreters", () => {
         languages: [{ code: "ar", level: "native" }],
         ...body,
       });
-      const problem = expectValidationError(response, path, message);
-      expect(problem.in).toBe("body");
+      expectValidationError(response, path, message);
       expect(await listAll(ctx.coordinator, `q=${token}`)).toEqual([]);
     });
 
@@ -596,8 +568,7 @@ describe("/v1/interpreters", () => {
         ["cursor=not-a-cursor", ["cursor"]],
       ];
       for (const [query, path] of cases) {
-        const problem = expectValidationError(await ctx.coordinator.get(`/v1/interpreters?q=${token}&${query}`), path);
-        expect(problem.in, query).toBe("query");
+        expectValidationError(await ctx.coordinator.get(`/v1/interpreters?q=${token}&${query}`), path, { in: "query" });
       }
     });
   });

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, createTestContext, newOrganisation, uniqueToken, type TestContext } from "../helpers/test-app";
+import { createTestContext, newOrganisation, uniqueToken, type ApiResponse, type TestContext } from "../helpers/test-app";
+import { expectValidationError } from "../helpers/assertions";
+import { ISO_TIMESTAMP, NIL_UUID, UUID } from "../helpers/fixtures";
+import { walkPages } from "../helpers/pagination";
 
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NIL_UUID = "00000000-0000-7000-8000-000000000000";
 const ORGANISATION_FIELDS = [
   "active",
   "address",
@@ -24,33 +24,14 @@ function ids(response: { body: { items: { id: string }[] } }): string[] {
   return response.body.items.map((item) => item.id);
 }
 
-async function walkPages(client: ApiClient, path: string): Promise<{ items: any[]; nextCursor: string | null }[]> {
-  const pages: { items: any[]; nextCursor: string | null }[] = [];
-  let cursor: string | null = null;
-  for (let guard = 0; guard < 50; guard += 1) {
-    const separator = path.includes("?") ? "&" : "?";
-    const url: string = cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path;
-    const response = await client.get(url);
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    pages.push(response.body);
-    cursor = response.body.nextCursor;
-    if (cursor === null) return pages;
-  }
-  throw new Error("pagination did not end");
-}
-
-function expectValidationError(response: { status: number; body: any }, path: (string | number)[], location = "body") {
-  expect(response.status, JSON.stringify(response.body)).toBe(422);
-  expect(response.body.error.code).toBe("VALIDATION_FAILED");
-  const details = response.body.error.details;
-  expect(Array.isArray(details)).toBe(true);
-  expect(details.length).toBeGreaterThan(0);
-  for (const problem of details) {
+/** expectValidationError, and every problem of the answer complete (with a code) and in the same part of the request. */
+function expectCompleteValidationError(response: ApiResponse, path: (string | number)[], options: { in?: string } = {}): void {
+  expectValidationError(response, path, options);
+  for (const problem of response.body.error.details) {
     expect(problem).toEqual(
-      expect.objectContaining({ path: expect.any(Array), message: expect.any(String), code: expect.any(String), in: location }),
+      expect.objectContaining({ path: expect.any(Array), message: expect.any(String), code: expect.any(String), in: options.in ?? "body" }),
     );
   }
-  expect(details.map((problem: { path: unknown }) => problem.path)).toContainEqual(path);
 }
 
 function fullOrganisation(overrides: Record<string, unknown> = {}) {
@@ -135,19 +116,19 @@ describe("/v1/organisations", () => {
 
     it("refuses missing required fields with one issue per field", async () => {
       const response = await ctx.coordinator.post("/v1/organisations", {});
-      expectValidationError(response, ["name"]);
+      expectCompleteValidationError(response, ["name"]);
       const paths = response.body.error.details.map((problem: { path: unknown }) => problem.path);
       expect(paths).toContainEqual(["kind"]);
       expect(paths).toContainEqual(["municipality"]);
 
-      expectValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ name: "  " })), ["name"]);
+      expectCompleteValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ name: "  " })), ["name"]);
       const { municipality: _m, ...withoutMunicipality } = fullOrganisation();
-      expectValidationError(await ctx.coordinator.post("/v1/organisations", withoutMunicipality), ["municipality"]);
+      expectCompleteValidationError(await ctx.coordinator.post("/v1/organisations", withoutMunicipality), ["municipality"]);
     });
 
     it("refuses a bad kind", async () => {
       const response = await ctx.coordinator.post("/v1/organisations", fullOrganisation({ kind: "church" }));
-      expectValidationError(response, ["kind"]);
+      expectCompleteValidationError(response, ["kind"]);
       expect(response.body.error.details[0].code).toBe("invalid_value");
     });
 
@@ -156,11 +137,11 @@ describe("/v1/organisations", () => {
         "/v1/organisations",
         fullOrganisation({ address: { street: "Markt 1", postcode, city: "Düren" } }),
       );
-      expectValidationError(response, ["address", "postcode"]);
+      expectCompleteValidationError(response, ["address", "postcode"]);
     });
 
     it("refuses an incomplete address and extra address fields", async () => {
-      expectValidationError(
+      expectCompleteValidationError(
         await ctx.coordinator.post("/v1/organisations", fullOrganisation({ address: { street: "Markt 1", postcode: "52349" } })),
         ["address", "city"],
       );
@@ -174,7 +155,7 @@ describe("/v1/organisations", () => {
 
     it.each(["not-an-email", "a@", "@b.de", "a b@c.de"])("refuses the email %j", async (contactEmail) => {
       const response = await ctx.coordinator.post("/v1/organisations", fullOrganisation({ contactEmail }));
-      expectValidationError(response, ["contactEmail"]);
+      expectCompleteValidationError(response, ["contactEmail"]);
     });
 
     it("refuses an unknown extra field", async () => {
@@ -187,9 +168,9 @@ describe("/v1/organisations", () => {
     });
 
     it("refuses wrong types", async () => {
-      expectValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ active: "yes" })), ["active"]);
-      expectValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ name: 42 })), ["name"]);
-      expectValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ name: "x".repeat(201) })), ["name"]);
+      expectCompleteValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ active: "yes" })), ["active"]);
+      expectCompleteValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ name: 42 })), ["name"]);
+      expectCompleteValidationError(await ctx.coordinator.post("/v1/organisations", fullOrganisation({ name: "x".repeat(201) })), ["name"]);
       const array = await ctx.coordinator.post("/v1/organisations", [fullOrganisation()]);
       expect(array.status).toBe(422);
     });
@@ -282,7 +263,7 @@ describe("/v1/organisations", () => {
     it("refuses null for required fields", async () => {
       const created = await newOrganisation(ctx.coordinator);
       for (const field of ["name", "kind", "municipality", "active"]) {
-        expectValidationError(await ctx.coordinator.patch(`/v1/organisations/${created.id}`, { [field]: null }), [field]);
+        expectCompleteValidationError(await ctx.coordinator.patch(`/v1/organisations/${created.id}`, { [field]: null }), [field]);
       }
       const read = await ctx.coordinator.get(`/v1/organisations/${created.id}`);
       expect(read.body.name).toBe(created.name);
@@ -300,11 +281,11 @@ describe("/v1/organisations", () => {
 
     it("refuses invalid values and extra fields without changing anything", async () => {
       const created = await newOrganisation(ctx.coordinator);
-      expectValidationError(await ctx.coordinator.patch(`/v1/organisations/${created.id}`, { kind: "bank" }), ["kind"]);
-      expectValidationError(await ctx.coordinator.patch(`/v1/organisations/${created.id}`, { contactEmail: "nope" }), [
+      expectCompleteValidationError(await ctx.coordinator.patch(`/v1/organisations/${created.id}`, { kind: "bank" }), ["kind"]);
+      expectCompleteValidationError(await ctx.coordinator.patch(`/v1/organisations/${created.id}`, { contactEmail: "nope" }), [
         "contactEmail",
       ]);
-      expectValidationError(
+      expectCompleteValidationError(
         await ctx.coordinator.patch(`/v1/organisations/${created.id}`, {
           address: { street: "A", postcode: "999", city: "B" },
         }),
@@ -478,12 +459,12 @@ describe("/v1/organisations", () => {
     });
 
     it("refuses invalid list parameters with 422 in the query", async () => {
-      expectValidationError(await ctx.coordinator.get("/v1/organisations?cursor=garbage"), ["cursor"], "query");
-      expectValidationError(await ctx.coordinator.get(`/v1/organisations?cursor=${btoa("not-a-uuid")}`), ["cursor"], "query");
-      expectValidationError(await ctx.coordinator.get("/v1/organisations?limit=0"), ["limit"], "query");
-      expectValidationError(await ctx.coordinator.get("/v1/organisations?limit=201"), ["limit"], "query");
-      expectValidationError(await ctx.coordinator.get("/v1/organisations?kind=church"), ["kind"], "query");
-      expectValidationError(await ctx.coordinator.get("/v1/organisations?active=yes"), ["active"], "query");
+      expectCompleteValidationError(await ctx.coordinator.get("/v1/organisations?cursor=garbage"), ["cursor"], { in: "query" });
+      expectCompleteValidationError(await ctx.coordinator.get(`/v1/organisations?cursor=${btoa("not-a-uuid")}`), ["cursor"], { in: "query" });
+      expectCompleteValidationError(await ctx.coordinator.get("/v1/organisations?limit=0"), ["limit"], { in: "query" });
+      expectCompleteValidationError(await ctx.coordinator.get("/v1/organisations?limit=201"), ["limit"], { in: "query" });
+      expectCompleteValidationError(await ctx.coordinator.get("/v1/organisations?kind=church"), ["kind"], { in: "query" });
+      expectCompleteValidationError(await ctx.coordinator.get("/v1/organisations?active=yes"), ["active"], { in: "query" });
     });
   });
 

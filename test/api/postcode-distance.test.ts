@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPostcodeService } from "../../src/features/postcodes/postcodes.service";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
+import { ALL_WEEK } from "../helpers/fixtures";
 
 // Postcodes no other test file uses, so the coordinates loaded here change nobody else's ranking.
 const HERE = "07901";
@@ -17,7 +18,6 @@ const geonames = [
 describe("travel distance from postcode coordinates", () => {
   let ctx: TestContext;
   let organisationId: string;
-  const allWeek = { weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: "00:00", to: "24:00" })), absences: [] };
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -27,7 +27,7 @@ describe("travel distance from postcode coordinates", () => {
 
   async function interpreter(homePostcode: string, maxTravelKm: number | null) {
     const created = await newInterpreter(ctx.coordinator, { languages: [{ code: "gsw", level: "native" }], homePostcode, maxTravelKm, modes: ["onsite", "phone"] });
-    await ctx.coordinator.put(`/v1/interpreters/${created.id}/availability`, allWeek);
+    await ctx.coordinator.put(`/v1/interpreters/${created.id}/availability`, { weekly: ALL_WEEK, absences: [] });
     return created;
   }
 

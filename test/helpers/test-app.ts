@@ -116,6 +116,17 @@ export function toE164(national: string): string {
   return "+49" + national.replace(/\s/g, "").slice(1);
 }
 
+/** "0151 12345678" as "+49 151 12345678": the same number in another notation. */
+export function spacedInternational(national: string): string {
+  const digits = national.replace(/\s/g, "").slice(1);
+  return `+49 ${digits.slice(0, 3)} ${digits.slice(3)}`;
+}
+
+/** Languages sorted by code and dialect, to compare them regardless of order. */
+export function byCode<T extends { code: string; dialect: string | null }>(languages: T[]): T[] {
+  return [...languages].sort((a, b) => `${a.code}|${a.dialect}`.localeCompare(`${b.code}|${b.dialect}`));
+}
+
 export async function newOrganisation(client: ApiClient, overrides: Record<string, unknown> = {}) {
   const response = await client.post("/v1/organisations", {
     name: `Jobcenter ${uniqueToken()}`,

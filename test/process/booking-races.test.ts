@@ -6,13 +6,13 @@ import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-
 import { call, startServer, type RunningServer } from "../helpers/server-process";
 import { uniqueMobile } from "../helpers/test-app";
 import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { ALL_WEEK } from "../helpers/fixtures";
 
 const BOOTSTRAP_KEY = "race-test-coordinator-key-0123456789abcdef";
 const LANGUAGE = "lad"; // Ladino: only this file books it.
 const POSTCODE = "52351";
 const RACERS = 20;
 const DAY_MS = 86_400_000;
-const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: "00:00", to: "24:00" }));
 
 type Reply = Awaited<ReturnType<typeof call>>;
 
