@@ -3,6 +3,7 @@ import type { Database } from "./db/database";
 import type { Clock } from "./lib/clock";
 import type { Logger } from "./lib/logger";
 import type { RandomSource } from "./lib/random";
+import type { SmsSender } from "./sms/sms-sender";
 import type { Services } from "./services";
 import type { Actor } from "./auth/actor";
 
@@ -13,6 +14,11 @@ export interface AppDeps {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  sms: SmsSender;
+  /** Waits (the SMS outbox paces its sends); tests pass one that moves a fake clock. */
+  sleep: (milliseconds: number) => Promise<void>;
+  /** Outgoing HTTP (organisation webhooks). */
+  fetch: typeof fetch;
 }
 
 /** Hono's environment type for every router of the app. */

@@ -8,6 +8,8 @@ import { blocksRouter } from "./features/blocks";
 import { bookingSeriesRouter } from "./features/booking-series";
 import { bookingsRouter } from "./features/bookings";
 import { dispatchRouter } from "./features/dispatch";
+import { mountSmsRoutes } from "./features/sms";
+import { webhooksRouter } from "./features/webhooks";
 import { healthRouter } from "./features/health";
 import { interpretersRouter } from "./features/interpreters";
 import { organisationsRouter } from "./features/organisations";
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", bookingsRouter);
   app.route("/", bookingSeriesRouter);
   app.route("/", dispatchRouter);
+  app.route("/", webhooksRouter);
+  mountSmsRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

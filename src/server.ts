@@ -2,7 +2,7 @@
 import { serve } from "@hono/node-server";
 import { createApp } from "./app";
 import { createApiKeyService } from "./features/api-keys/api-keys.service";
-import { createDispatchService } from "./features/dispatch/dispatch.service";
+import { createServices } from "./services";
 import { startTicker } from "./node/ticker";
 import {
   createLogger,
@@ -37,13 +37,27 @@ if (bootstrapKey) {
 }
 
 const app = createApp(deps);
-const dispatch = createDispatchService(deps);
-const ticker = startTicker(config.DISPATCH_INTERVAL_SECONDS * 1000, async () => {
-  const result = await dispatch.tick();
-  if (result.unfilled > 0) logger.info({ ...result }, "dispatch tick");
-}, (error) => logger.error({ err: error }, "dispatch tick failed"));
+const services = createServices(deps);
+await services.outbox.recoverStuck();
+const ticker = startTicker(
+  config.DISPATCH_INTERVAL_SECONDS * 1000,
+  async () => {
+    const result = await services.dispatch.tick({ deliver: false });
+    if (result.unfilled + result.offersSent + result.reminders + result.expiredOffers > 0) logger.info({ ...result }, "dispatch tick");
+  },
+  (error) => logger.error({ err: error }, "dispatch tick failed"),
+);
+// The outbox worker: queued SMS and webhooks go out within about a second, paced to the rate.
+const outboxWorker = startTicker(
+  1000,
+  async () => {
+    await services.outbox.deliverDue();
+    await services.webhooks.deliverDue();
+  },
+  (error) => logger.error({ err: error }, "outbox delivery failed"),
+);
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  logger.info({ port: info.port, host: config.HOST, database: describeDatabase(config) }, "listening");
+  logger.info({ port: info.port, host: config.HOST, database: describeDatabase(config), sms: deps.sms.name }, "listening");
   process.stdout.write(`Dolmetscherpool listening on http://${config.HOST}:${info.port} (${describeDatabase(config)})\n`);
 });
 
@@ -58,6 +72,7 @@ async function shutdown(signal: string) {
   }, config.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
   await ticker.stop();
+  await outboxWorker.stop();
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     // Idle keep-alive connections would hold close() open; busy ones finish their request first.

@@ -6,6 +6,10 @@ import { createBookingSeriesService, type BookingSeriesService } from "./feature
 import { createBookingActionService, type BookingActionService } from "./features/bookings/booking-actions.service";
 import { createBookingService, type BookingService } from "./features/bookings/bookings.service";
 import { createDispatchService, type DispatchService } from "./features/dispatch/dispatch.service";
+import { createOfferService, type OfferService } from "./features/dispatch/offers.service";
+import { createInboundService, type InboundService } from "./features/sms/inbound.service";
+import { createOutbox, type Outbox } from "./features/sms/outbox";
+import { createWebhookDelivery, type WebhookDelivery } from "./features/webhooks/webhooks";
 import { createInterpreterImportService, type InterpreterImportService } from "./features/interpreters/interpreter-import.service";
 import { createInterpreterService, type InterpreterService } from "./features/interpreters/interpreters.service";
 import { createOrganisationService, type OrganisationService } from "./features/organisations/organisations.service";
@@ -24,12 +28,24 @@ export interface Services {
   bookingSeries: BookingSeriesService;
   dispatch: DispatchService;
   postcodes: PostcodeService;
+  offers: OfferService;
+  outbox: Outbox;
+  webhooks: WebhookDelivery;
+  inbound: InboundService;
 }
 
 export function createServices(deps: AppDeps): Services {
   const { config } = deps;
   const view = { shareInterpreterPhone: config.SHARE_INTERPRETER_PHONE };
   const postcodes = createPostcodeService(deps.db);
+  const matching = { travelBufferMinutes: config.TRAVEL_BUFFER_MINUTES, distances: postcodes.distances };
+  const outbox = createOutbox({
+    ...deps,
+    ratePerSecond: config.SMS_RATE_PER_SECOND,
+    statusCallbackUrl: config.PUBLIC_BASE_URL ? new URL("/v1/sms/status", config.PUBLIC_BASE_URL).toString() : null,
+  });
+  const webhooks = createWebhookDelivery(deps);
+  const offers = createOfferService({ ...deps, ...matching, offerTtlMinutes: config.OFFER_TTL_MINUTES, waveSize: config.OFFER_WAVE_SIZE });
   const bookingActions = createBookingActionService({
     ...deps,
     view,
@@ -47,7 +63,11 @@ export function createServices(deps: AppDeps): Services {
     bookings: createBookingService({ ...deps, view }),
     bookingActions,
     bookingSeries: createBookingSeriesService({ ...deps, view, actions: () => bookingActions }),
-    dispatch: createDispatchService(deps),
+    dispatch: createDispatchService({ ...deps, offers, outbox, webhooks, autoDispatch: config.AUTO_DISPATCH, reminderHours: config.REMINDER_HOURS }),
     postcodes,
+    offers,
+    outbox,
+    webhooks,
+    inbound: createInboundService({ ...deps, ...matching, lateCancellationHours: config.LATE_CANCELLATION_HOURS }),
   };
 }

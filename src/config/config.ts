@@ -35,9 +35,46 @@ export const ConfigSchema = z.object({
   TRAVEL_BUFFER_MINUTES: withDefault(z.coerce.number().int().min(0).max(240), 30),
   LATE_CANCELLATION_HOURS: withDefault(z.coerce.number().min(0).max(24 * 14), 24),
   DISPATCH_INTERVAL_SECONDS: withDefault(z.coerce.number().int().min(0).max(3600), 60),
+  AUTO_DISPATCH: withDefault(booleanFlag, "true"),
+  OFFER_TTL_MINUTES: withDefault(z.coerce.number().int().min(1).max(7 * 24 * 60), 120),
+  OFFER_WAVE_SIZE: withDefault(z.coerce.number().int().min(1).max(50), 3),
+  REMINDER_HOURS: withDefault(
+    z
+      .string()
+      .regex(/^\s*(\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)?$/, "comma-separated hours, e.g. 24,2")
+      .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean).map(Number)),
+    "24,2",
+  ),
+  SMS_PROVIDER: optional(z.enum(["twilio", "outbox"])),
+  SMS_RATE_PER_SECOND: withDefault(z.coerce.number().positive().max(100), 1),
+  TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must look like AC followed by 32 hex digits")),
+  TWILIO_AUTH_TOKEN: optional(z.string().min(16)),
+  TWILIO_FROM: optional(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be a phone number in E.164, e.g. +4915112345678")),
+  TWILIO_MESSAGING_SERVICE_SID: optional(z.string().regex(/^MG[0-9a-fA-F]{32}$/, "must look like MG followed by 32 hex digits")),
+  /** Only for tests and proxies: where the Twilio client sends its API requests. */
+  TWILIO_API_BASE_URL: optional(z.url({ protocol: /^https?$/ })),
+}).superRefine((config, ctx) => {
+  if (config.SMS_PROVIDER !== "twilio") return;
+  const need = (variable: keyof typeof config, message: string) => {
+    if (!config[variable]) ctx.addIssue({ code: "custom", path: [variable], message });
+  };
+  need("TWILIO_ACCOUNT_SID", "is required when SMS_PROVIDER=twilio");
+  need("TWILIO_AUTH_TOKEN", "is required when SMS_PROVIDER=twilio");
+  if (!config.TWILIO_FROM && !config.TWILIO_MESSAGING_SERVICE_SID) {
+    ctx.addIssue({ code: "custom", path: ["TWILIO_FROM"], message: "TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required when SMS_PROVIDER=twilio" });
+  }
+  if (!config.PUBLIC_BASE_URL) ctx.addIssue({ code: "custom", path: ["PUBLIC_BASE_URL"], message: "is required when SMS_PROVIDER=twilio (for delivery status callbacks)" });
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Twilio when its credentials are there (or SMS_PROVIDER says so), otherwise the recording outbox. */
+export function smsProviderOf(config: Config): "twilio" | "outbox" {
+  if (config.SMS_PROVIDER) return config.SMS_PROVIDER;
+  return config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && (config.TWILIO_FROM || config.TWILIO_MESSAGING_SERVICE_SID) && config.PUBLIC_BASE_URL
+    ? "twilio"
+    : "outbox";
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {

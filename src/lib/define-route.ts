@@ -16,12 +16,15 @@ type RouteOptions = Omit<RouteConfig, "middleware" | "security"> & {
 const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json(\s*;.*)?$/i;
 
 /** A JSON body with another content type would otherwise be validated as `{}`; say what is wrong. */
-const requireJsonContentType = createMiddleware<AppEnv>(async (c, next) => {
-  if (!JSON_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with 'Content-Type: application/json'.");
-  }
-  await next();
-});
+const requireJsonContentType = (bodyRequired: boolean) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const contentType = c.req.header("content-type");
+    const hasBody = contentType !== undefined || Number(c.req.header("content-length") ?? 0) > 0 || c.req.header("transfer-encoding") !== undefined;
+    if ((bodyRequired || hasBody) && !JSON_CONTENT_TYPE.test(contentType ?? "")) {
+      throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with 'Content-Type: application/json'.");
+    }
+    await next();
+  });
 
 /**
  * `createRoute` with the house rules applied once: authorisation by role, a JSON content-type
@@ -46,7 +49,7 @@ export function defineRoute<const R extends RouteOptions>(options: R) {
 
   const middleware = [
     ...(roles === "public" ? [] : [authorize(roles)]),
-    ...(hasJsonBody ? [requireJsonContentType] : []),
+    ...(hasJsonBody ? [requireJsonContentType(route.request?.body?.required !== false)] : []),
   ];
   const roleNote = roles === "public" ? "No API key needed." : `Roles: ${roles.join(", ")}.`;
   return createRoute({

@@ -1,6 +1,8 @@
 import pino from "pino";
 import type { AppDeps } from "../app-env";
-import { ConfigError, parseConfig, type Config } from "../config/config";
+import { ConfigError, parseConfig, smsProviderOf, type Config } from "../config/config";
+import { RecordingSmsSender, type SmsSender } from "../sms/sms-sender";
+import { TwilioSmsSender } from "../sms/twilio-sender";
 import { DataDirInUseError } from "../db/data-dir-lock";
 import { MigrationError } from "../db/migrations";
 import { openDatabase, type NodeDatabase } from "../db/open-database";
@@ -59,7 +61,28 @@ export async function openMigratedDatabase(config: Config): Promise<NodeDatabase
 
 /** The production dependencies on Node around an open database. */
 export function nodeDeps(config: Config, db: NodeDatabase, logger: Logger): AppDeps {
-  return { config, db, clock: systemClock, random: cryptoRandom, logger };
+  return {
+    config,
+    db,
+    clock: systemClock,
+    random: cryptoRandom,
+    logger,
+    sms: createSmsSender(config),
+    sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    fetch: globalThis.fetch,
+  };
+}
+
+/** Twilio when configured (SMS_PROVIDER or its credentials), otherwise the recording outbox. */
+export function createSmsSender(config: Config): SmsSender {
+  if (smsProviderOf(config) === "outbox") return new RecordingSmsSender();
+  return new TwilioSmsSender({
+    accountSid: config.TWILIO_ACCOUNT_SID!,
+    authToken: config.TWILIO_AUTH_TOKEN!,
+    from: config.TWILIO_FROM,
+    messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+  });
 }
 
 export function describeDatabase(config: Config): string {

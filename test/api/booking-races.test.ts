@@ -156,7 +156,7 @@ describe("simultaneous assignments", () => {
 
       const winner = expectOneWinner(responses, "DOUBLE_BOOKING");
       const loser = pair[order[1 - winner]!]!;
-      expect(responses[1 - winner]!.body.error.details).toEqual({ rule: "overlap" });
+      expect(responses[1 - winner]!.body.error.details).toMatchObject({ rule: "overlap" });
       expect(await historyActions(loser.id)).toEqual({ status: "open", interpreterId: null, actions: ["created"] });
       expect(await historyActions(pair[order[winner]!]!.id)).toMatchObject({ status: "assigned", interpreterId });
     }

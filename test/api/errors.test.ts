@@ -318,9 +318,11 @@ describe("API description", () => {
   });
 
   const HTTP_METHODS = ["get", "post", "put", "patch", "delete"];
+  // The SMS webhooks are signed by Twilio instead of a bearer key (see the SMS webhook tests).
+  const TWILIO_WEBHOOKS = ["/v1/sms/inbound", "/v1/sms/status"];
   const v1Operations = () =>
     Object.entries(spec.paths as Record<string, Record<string, any>>)
-      .filter(([path]) => path.startsWith("/v1/"))
+      .filter(([path]) => path.startsWith("/v1/") && !TWILIO_WEBHOOKS.includes(path))
       .flatMap(([path, item]) =>
         Object.entries(item)
           .filter(([method]) => HTTP_METHODS.includes(method))

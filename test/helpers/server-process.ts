@@ -17,7 +17,7 @@ export interface RunningServer {
 /** Environment for a child process: this one's, minus anything a test run set for itself. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _url, DATA_DIR: _dir, BOOTSTRAP_API_KEY: _key, PORT: _port, ...rest } = process.env;
-  return { ...rest, NODE_ENV: "test", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: "0", ...extra };
+  return { ...rest, NODE_ENV: "test", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: "0", AUTO_DISPATCH: "false", ...extra };
 }
 
 /** Starts `npm start`'s entry (src/server.ts) as a real process and waits until it listens. */

@@ -5,6 +5,7 @@ import { createApiKeyService } from "../../src/features/api-keys/api-keys.servic
 import { FakeClock } from "../../src/lib/clock";
 import { silentLogger } from "../../src/lib/logger";
 import { cryptoRandom } from "../../src/lib/random";
+import { RecordingSmsSender } from "../../src/sms/sms-sender";
 import { testDatabase } from "./test-database";
 
 export interface ApiResponse<T = any> {
@@ -58,8 +59,9 @@ export interface TestContext {
   newRequester(overrides?: Record<string, unknown>): Promise<{ client: ApiClient; organisationId: string; keyId: string }>;
 }
 
+/** Tests opt in to automatic SMS dispatch (AUTO_DISPATCH: "true"), so booking tests see plain open bookings. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...overrides });
+  return parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", AUTO_DISPATCH: "false", ...overrides });
 }
 
 /**
@@ -75,6 +77,9 @@ export async function createTestContext(options: { config?: Record<string, strin
     clock,
     random: cryptoRandom,
     logger: silentLogger,
+    sms: new RecordingSmsSender(),
+    sleep: async (milliseconds) => clock.advance(milliseconds),
+    fetch: globalThis.fetch,
     ...options.deps,
   };
   const app = createApp(deps);

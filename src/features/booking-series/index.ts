@@ -8,6 +8,7 @@ import { IdParamSchema, TimestampSchema } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { isUuid } from "../../lib/pagination";
+import { autoDispatch } from "../bookings";
 import { lockBooking, type BookingActionService } from "../bookings/booking-actions.service";
 import { toBookingView } from "../bookings/booking-view";
 import { BookingSchema, CancelBookingSchema, bookingRequestFields } from "../bookings/bookings.schemas";
@@ -167,7 +168,11 @@ const cancelSeriesRoute = defineRoute({
 });
 
 export const bookingSeriesRouter = createRouter()
-  .openapi(createSeriesRoute, async (c) => c.json(await c.get("services").bookingSeries.create(c.get("actor"), c.req.valid("json")), 201))
+  .openapi(createSeriesRoute, async (c) => {
+    const series = await c.get("services").bookingSeries.create(c.get("actor"), c.req.valid("json"));
+    await autoDispatch(c, series.bookings.map((booking) => booking.id));
+    return c.json(series, 201);
+  })
   .openapi(getSeriesRoute, async (c) => c.json(await c.get("services").bookingSeries.get(c.get("actor"), c.req.valid("param").id), 200))
   .openapi(cancelSeriesRoute, async (c) =>
     c.json(await c.get("services").bookingSeries.cancelRest(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),

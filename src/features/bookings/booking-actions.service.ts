@@ -7,7 +7,8 @@ import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, validationError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { isUuid } from "../../lib/pagination";
-import { actorOf, historyRow, type HistoryActor } from "./booking-history";
+import { actorOf, type HistoryActor } from "./booking-history";
+import { applyBookingChange, type BookingChange } from "./booking-change";
 import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking } from "./bookings.schemas";
 import { bookingsVisibleTo } from "./bookings.service";
@@ -51,6 +52,45 @@ const profileView = (profile: InterpreterProfile) => ({
   homePostcode: profile.homePostcode,
 });
 
+/**
+ * The change that assigns an interpreter to a locked booking, after the hard rules. Locks the
+ * interpreter's row (always after the booking's, everywhere, so no two transactions wait for each
+ * other): two assignments of one person are then checked one after the other, travel buffers
+ * included; an exclusion constraint in the database backs this up.
+ *
+ * @throws {ApiError} INVALID_TRANSITION, DOUBLE_BOOKING or NOT_ELIGIBLE
+ */
+export async function assignmentChange(
+  tx: Tx,
+  factsOptions: { travelBufferMinutes: number; distances: PostcodeDistances },
+  row: BookingRow,
+  interpreterId: string,
+  options: { force?: boolean; reason: string | null; now: Date; unknownInterpreter: () => Error },
+): Promise<BookingChange> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${interpreterId}::uuid FOR UPDATE`;
+  if (locked.length === 0) throw options.unknownInterpreter();
+  if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
+  const job = { ...jobFactsOf(row), postcode: row.postcode };
+  const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [interpreterId] }, factsOptions);
+  const unforced = evaluateInterpreter(job, facts[0]!, factsOptions);
+  const verdict = evaluateInterpreter(job, facts[0]!, factsOptions, options.force ? { ignore: OVERRIDABLE_RULES } : {});
+  if (!verdict.eligible) {
+    if (verdict.rule === "overlap") throw new ApiError("DOUBLE_BOOKING", `The interpreter is not free: ${verdict.reason}.`, { rule: verdict.rule, reason: verdict.reason });
+    const hint = OVERRIDABLE_RULES.has(verdict.rule) ? " A coordinator may override this with force: true." : "";
+    throw new ApiError("NOT_ELIGIBLE", `The interpreter cannot take this job: ${verdict.reason}.${hint}`, { rule: verdict.rule, reason: verdict.reason });
+  }
+  return {
+    data: { status: "assigned", interpreterId, assignedAt: options.now, needsAttention: false },
+    history: {
+      action: "assigned",
+      from: row.status,
+      to: "assigned",
+      reason: options.reason,
+      details: { interpreterId, ...(unforced.eligible ? {} : { forced: { rule: unforced.rule, reason: unforced.reason } }) },
+    },
+  };
+}
+
 export function createBookingActionService(deps: BookingActionDeps) {
   const { db, clock } = deps;
   const { prisma } = db;
@@ -60,17 +100,14 @@ export function createBookingActionService(deps: BookingActionDeps) {
   async function changeBooking(
     actor: Actor,
     id: string,
-    change: (tx: Tx, row: BookingRow) => Promise<{ data: Prisma.BookingUncheckedUpdateInput; history: Omit<Parameters<typeof historyRow>[0], "bookingId" | "at" | "by"> }>,
+    change: (tx: Tx, row: BookingRow) => Promise<BookingChange>,
     by: HistoryActor = actorOf(actor),
   ): Promise<BookingView> {
     const row = await withRetry(() =>
       prisma.$transaction(async (tx) => {
         const current = await lockBooking(tx, id, actor);
         if (!current) throw notFound(id);
-        const { data, history } = await change(tx, current);
-        const updated = await tx.booking.update({ where: { id }, data, include: BOOKING_INCLUDE });
-        await tx.bookingEvent.create({ data: historyRow({ ...history, bookingId: id, at: clock.now(), by }) });
-        return updated;
+        return applyBookingChange(tx, clock.now(), current, await change(tx, current), by);
       }),
     );
     return toBookingView(row, actor, deps.view);
@@ -126,12 +163,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
       });
     },
 
-    /**
-     * Assigns an interpreter under the hard rules. The interpreter's row is locked first, so two
-     * assignments of one person are checked one after the other (travel buffers included), and the
-     * booking's row second, so a booking gets one interpreter only; an exclusion constraint in the
-     * database backs both up.
-     */
+    /** Assigns an interpreter under the hard rules (see `assignmentChange`); the booking's row lock gives it one interpreter only. */
     async assign(actor: Actor, id: string, input: AssignBooking): Promise<BookingView> {
       const unknownInterpreter = () =>
         validationError(`No interpreter with id ${input.interpreterId}.`, [
@@ -140,28 +172,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
       if (!isUuid(input.interpreterId)) throw unknownInterpreter();
       try {
         return await changeBooking(actor, id, async (tx, row) => {
-          const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${input.interpreterId}::uuid FOR UPDATE`;
-          if (locked.length === 0) throw unknownInterpreter();
-          if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
-          const job = { ...jobFactsOf(row), postcode: row.postcode };
-          const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [input.interpreterId] }, factsOptions);
-          const overridden = evaluateInterpreter(job, facts[0]!, factsOptions);
-          const verdict = evaluateInterpreter(job, facts[0]!, factsOptions, input.force ? { ignore: OVERRIDABLE_RULES } : {});
-          if (!verdict.eligible) {
-            if (verdict.rule === "overlap") throw new ApiError("DOUBLE_BOOKING", `The interpreter is not free: ${verdict.reason}.`, { rule: verdict.rule });
-            const hint = OVERRIDABLE_RULES.has(verdict.rule) ? " A coordinator may override this with force: true." : "";
-            throw new ApiError("NOT_ELIGIBLE", `The interpreter cannot take this job: ${verdict.reason}.${hint}`, { rule: verdict.rule, reason: verdict.reason });
-          }
-          return {
-            data: { status: "assigned", interpreterId: input.interpreterId, assignedAt: clock.now() },
-            history: {
-              action: "assigned",
-              from: row.status,
-              to: "assigned",
-              reason: input.reason ?? null,
-              details: { interpreterId: input.interpreterId, ...(overridden.eligible ? {} : { forced: { rule: overridden.rule, reason: overridden.reason } }) },
-            },
-          };
+          return assignmentChange(tx, factsOptions, row, input.interpreterId, { force: input.force, reason: input.reason ?? null, now: clock.now(), unknownInterpreter });
         });
       } catch (error) {
         if (isExclusionViolation(error)) throw new ApiError("DOUBLE_BOOKING", "The interpreter already has an assignment at this time.");

@@ -63,6 +63,7 @@ export function toBookingView(row: BookingRow, actor: Actor, options: ViewOption
             note: row.completionNote,
           }
         : null,
+    needsAttention: row.needsAttention,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     ...(events

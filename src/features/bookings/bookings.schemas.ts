@@ -142,6 +142,7 @@ export const BookingSchema = z
         note: z.string().nullable(),
       })
       .nullable(),
+    needsAttention: z.boolean().openapi({ description: "Nobody left to ask by SMS: the office has to step in" }),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
     history: z.array(HistoryEntrySchema).optional().openapi({ description: "Only when reading one booking" }),
@@ -170,6 +171,7 @@ export const ListBookingsQuerySchema = PageQuerySchema.extend({
   organisationId: z.string().max(100).optional(),
   interpreterId: z.string().max(100).optional(),
   seriesId: z.string().max(100).optional(),
+  needsAttention: booleanQuery.optional().openapi({ description: "Only bookings that ran out of candidates (or were too short-notice for SMS): the office has to step in" }),
 });
 
 export const BookingPageSchema = pageSchema(BookingSchema, "BookingPage");

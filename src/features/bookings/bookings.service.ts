@@ -142,6 +142,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             query.organisationId ? { organisationId: query.organisationId } : {},
             query.interpreterId ? { interpreterId: query.interpreterId } : {},
             query.seriesId ? { seriesId: query.seriesId } : {},
+            query.needsAttention === undefined ? {} : { needsAttention: query.needsAttention, ...(query.needsAttention ? { status: { in: ["open", "offered"] } } : {}) },
           ],
         },
         include: BOOKING_INCLUDE,

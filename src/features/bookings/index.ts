@@ -1,10 +1,27 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env";
 import { createRouter } from "../../lib/create-router";
+import { actorOf } from "./booking-history";
 import * as routes from "./bookings.routes";
 
+/** AUTO_DISPATCH: a new booking is offered at once (the answer still shows it as created). */
+export async function autoDispatch(c: Context<AppEnv>, bookingIds: string[]): Promise<void> {
+  const { config, logger } = c.get("deps");
+  if (!config.AUTO_DISPATCH) return;
+  for (const bookingId of bookingIds) {
+    await c
+      .get("services")
+      .offers.sendWave(bookingId, { by: actorOf(c.get("actor")), automatic: true })
+      .catch((error: unknown) => logger.error({ bookingId, err: error }, "automatic dispatch failed"));
+  }
+}
+
 export const bookingsRouter = createRouter()
-  .openapi(routes.createBookingRoute, async (c) =>
-    c.json(await c.get("services").bookings.create(c.get("actor"), c.req.valid("json")), 201),
-  )
+  .openapi(routes.createBookingRoute, async (c) => {
+    const booking = await c.get("services").bookings.create(c.get("actor"), c.req.valid("json"));
+    await autoDispatch(c, [booking.id]);
+    return c.json(booking, 201);
+  })
   .openapi(routes.listBookingsRoute, async (c) =>
     c.json(await c.get("services").bookings.list(c.get("actor"), c.req.valid("query")), 200),
   )

@@ -1,51 +1,112 @@
 import type { Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import type { Clock } from "../../lib/clock";
-import { SYSTEM, historyRow } from "../bookings/booking-history";
+import type { Logger } from "../../lib/logger";
+import { lockBooking } from "../bookings/booking-actions.service";
+import { applyBookingChange } from "../bookings/booking-change";
+import { SYSTEM } from "../bookings/booking-history";
+import type { Outbox } from "../sms/outbox";
+import type { WebhookDelivery } from "../webhooks/webhooks";
+import type { OfferService } from "./offers.service";
+import { sendReminders } from "./reminders";
 
 export interface TickResult {
+  expiredOffers: number;
   /** Bookings whose start passed with nobody assigned. */
   unfilled: number;
+  wavesSent: number;
+  offersSent: number;
+  needsAttention: number;
+  reminders: number;
+  sms: { sent: number; retried: number; failed: number };
+  webhooks: { delivered: number; failed: number };
 }
 
-const BATCH = 500;
+export interface DispatchDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  offers: OfferService;
+  outbox: Outbox;
+  webhooks: WebhookDelivery;
+  autoDispatch: boolean;
+  reminderHours: number[];
+}
 
 /**
- * The periodic dispatch work. Several service instances may tick at the same moment: each claims
- * rows with `FOR UPDATE SKIP LOCKED`, so every change happens exactly once.
+ * The periodic dispatch work: expire offers, send the next wave where one ended without a yes,
+ * mark bookings unfilled after their start, send reminders, and hand queued SMS and webhooks
+ * over. Several instances may tick at the same moment: every step claims its rows in the
+ * database (row locks, SKIP LOCKED, unique rows), so nothing happens twice.
  */
-export function createDispatchService({ db, clock }: { db: Database; clock: Clock }) {
-  const { prisma } = db;
+export function createDispatchService(deps: DispatchDeps) {
+  const { prisma } = deps.db;
 
   async function markUnfilled(now: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const changed = await withRetry(() =>
+    const due = await prisma.booking.findMany({
+      where: { status: { in: ["open", "offered"] }, startsAt: { lte: now } },
+      select: { id: true },
+      orderBy: { startsAt: "asc" },
+      take: 1000,
+    });
+    let changed = 0;
+    for (const { id } of due) {
+      const done = await withRetry(() =>
         prisma.$transaction(async (tx) => {
-          const due = await tx.$queryRaw<{ id: string; status: "open" | "offered" }[]>`
-            SELECT "id"::text AS "id", "status"::text AS "status" FROM "Booking"
-            WHERE "status" IN ('open', 'offered') AND "startsAt" <= ${now}
-            ORDER BY "startsAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
-          if (due.length === 0) return 0;
-          await tx.booking.updateMany({ where: { id: { in: due.map((row) => row.id) } }, data: { status: "unfilled" } });
-          await tx.bookingEvent.createMany({
-            data: due.map((row) =>
-              historyRow({ bookingId: row.id, at: now, by: SYSTEM, action: "unfilled", from: row.status, to: "unfilled", reason: "Start passed with nobody assigned" }),
-            ),
-          });
-          return due.length;
+          const row = await lockBooking(tx, id);
+          if (!row || (row.status !== "open" && row.status !== "offered") || row.startsAt > now) return false;
+          await applyBookingChange(tx, now, row, { data: { status: "unfilled" }, history: { action: "unfilled", from: row.status, to: "unfilled", reason: "Start passed with nobody assigned" } }, SYSTEM);
+          return true;
         }),
       );
-      total += changed;
-      if (changed < BATCH) return total;
+      if (done) changed += 1;
     }
+    return changed;
+  }
+
+  async function sendWaves(now: Date): Promise<{ waves: number; offers: number; needsAttention: number }> {
+    const result = { waves: 0, offers: 0, needsAttention: 0 };
+    for (const bookingId of await deps.offers.bookingsDueForWave(now, deps.autoDispatch)) {
+      try {
+        const wave = await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
+        if (wave.offered.length > 0) {
+          result.waves += 1;
+          result.offers += wave.offered.length;
+        } else if (wave.needsAttention) result.needsAttention += 1;
+      } catch (error) {
+        deps.logger.error({ bookingId, err: error }, "sending an offer wave failed");
+      }
+    }
+    return result;
   }
 
   return {
-    /** One tick: everything that is due at the clock's current time. */
-    async tick(): Promise<TickResult> {
-      const now = clock.now();
-      return { unfilled: await markUnfilled(now) };
+    /** One tick at the clock's current time; `deliver: false` leaves SMS and webhooks to the outbox worker. */
+    async tick(options: { deliver?: boolean } = {}): Promise<TickResult> {
+      const now = deps.clock.now();
+      const expired = await deps.offers.expireOffers(now);
+      const unfilled = await markUnfilled(now);
+      const waves = await sendWaves(now);
+      const reminders = await sendReminders(deps.db, now, deps.reminderHours);
+      await deps.outbox.recoverStuck();
+      const deliver = options.deliver ?? true;
+      return {
+        expiredOffers: expired.length,
+        unfilled,
+        wavesSent: waves.waves,
+        offersSent: waves.offers,
+        needsAttention: waves.needsAttention,
+        reminders,
+        sms: deliver ? await deps.outbox.deliverDue() : { sent: 0, retried: 0, failed: 0 },
+        webhooks: deliver ? await deps.webhooks.deliverDue() : { delivered: 0, failed: 0 },
+      };
+    },
+
+    /** Right after a reply that ended a wave or reopened a job: the next wave without waiting for the tick. */
+    async redispatch(bookingId: string): Promise<void> {
+      const row = await prisma.booking.findUnique({ where: { id: bookingId }, select: { status: true, needsAttention: true } });
+      const continues = row?.status === "offered" || (row?.status === "open" && deps.autoDispatch && !row.needsAttention);
+      if (continues) await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
     },
   };
 }

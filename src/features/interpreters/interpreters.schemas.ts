@@ -128,6 +128,7 @@ export const InterpreterSchema = z
     iban: z.string().nullable().optional().openapi({ description: "Only for coordinator and finance keys" }),
     smsConsent: z.boolean(),
     smsConsentAt: TimestampSchema.nullable(),
+    smsOptOutAt: TimestampSchema.nullable().openapi({ description: "Set while the number has opted out by SMS (STOP); START clears it" }),
     active: z.boolean(),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,

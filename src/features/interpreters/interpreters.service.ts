@@ -32,6 +32,7 @@ export function toInterpreterView(row: InterpreterRow, actor: Actor): Interprete
     ...(contact ? { iban: row.iban } : {}),
     smsConsent: row.smsConsentAt !== null,
     smsConsentAt: row.smsConsentAt?.toISOString() ?? null,
+    smsOptOutAt: row.smsOptOutAt?.toISOString() ?? null,
     active: row.active,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

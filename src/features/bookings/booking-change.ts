@@ -1,0 +1,79 @@
+import { ACTIVE_STATUSES } from "../../domain/booking-lifecycle";
+import { smsTexts, type JobText } from "../../domain/sms-texts";
+import type { Prisma } from "../../generated/prisma/client";
+import { enqueueSms, type QueuedSms } from "../sms/outbox";
+import { enqueueBookingWebhook } from "../webhooks/webhooks";
+import { historyRow, type HistoryActor, type HistoryEntry } from "./booking-history";
+import { BOOKING_INCLUDE, type BookingRow } from "./booking-view";
+
+type Tx = Prisma.TransactionClient;
+
+export interface BookingChange {
+  data: Prisma.BookingUncheckedUpdateInput;
+  history: Omit<HistoryEntry, "bookingId" | "at" | "by">;
+}
+
+export function jobTextOf(row: BookingRow): JobText {
+  return {
+    code: row.code,
+    language: row.language,
+    dialect: row.dialect,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    mode: row.mode,
+    organisationName: row.organisation.name,
+    street: row.street,
+    postcode: row.postcode,
+    city: row.city,
+    room: row.room,
+    setting: row.setting,
+    sensitive: row.sensitive,
+    contactName: row.contactName,
+    contactPhone: row.contactPhone,
+  };
+}
+
+const OFFERING = new Set(["open", "offered"]);
+
+/**
+ * Writes a change of a locked booking, its history entry and everything the change implies, all
+ * in the caller's transaction: the organisation's webhook is told of a new status, open offers are
+ * withdrawn once the job is taken or gone (with a short SMS), and an assigned interpreter hears of
+ * a cancellation.
+ */
+export async function applyBookingChange(tx: Tx, now: Date, before: BookingRow, change: BookingChange, by: HistoryActor): Promise<BookingRow> {
+  const after = await tx.booking.update({ where: { id: before.id }, data: change.data, include: BOOKING_INCLUDE });
+  await tx.bookingEvent.create({ data: historyRow({ ...change.history, bookingId: before.id, at: now, by }) });
+  if (after.status === before.status) return after;
+
+  await enqueueBookingWebhook(tx, now, { bookingId: after.id, code: after.code, organisationId: after.organisationId, from: before.status, to: after.status });
+  const messages: QueuedSms[] = [];
+  const text = jobTextOf(after);
+
+  if (OFFERING.has(before.status) && !OFFERING.has(after.status)) {
+    const pending = await tx.offer.findMany({ where: { bookingId: after.id, status: "pending" }, include: { interpreter: { select: { phone: true } } } });
+    if (pending.length > 0) {
+      await tx.offer.updateMany({
+        where: { id: { in: pending.map((offer) => offer.id) } },
+        data: { status: after.status === "unfilled" ? "expired" : "withdrawn", respondedAt: now },
+      });
+      if (after.status !== "unfilled") {
+        for (const offer of pending.filter((offer) => offer.interpreterId !== after.interpreterId)) {
+          messages.push({ to: offer.interpreter.phone, body: smsTexts.withdrawn(after.code), purpose: "offer_withdrawn", bookingId: after.id, interpreterId: offer.interpreterId });
+        }
+      }
+    }
+  }
+  if (before.status === "assigned" && before.interpreter && after.status === "cancelled") {
+    messages.push({ to: before.interpreter.phone, body: smsTexts.cancelled(text), purpose: "cancelled", bookingId: after.id, interpreterId: before.interpreter.id });
+  }
+  if (before.status === "assigned" && before.interpreter && after.status === "open" && by.type !== "sms") {
+    messages.push({ to: before.interpreter.phone, body: smsTexts.withdrawalReceived(after.code), purpose: "withdrawal_received", bookingId: after.id, interpreterId: before.interpreter.id });
+  }
+  await enqueueSms(tx, now, messages);
+  return after;
+}
+
+export function isActive(status: string): boolean {
+  return (ACTIVE_STATUSES as readonly string[]).includes(status);
+}

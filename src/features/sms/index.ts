@@ -1,0 +1,145 @@
+import { z } from "@hono/zod-openapi";
+import { normaliseMobileNumber } from "../../domain/phone";
+import type { Prisma } from "../../generated/prisma/client";
+import { TimestampSchema } from "../../lib/common-schemas";
+import { createRouter } from "../../lib/create-router";
+import { defineRoute, jsonContent } from "../../lib/define-route";
+import { afterCursor, isUuid, PageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
+import { twiml, verifyTwilioSignature, type TwilioParams } from "./twilio-webhook";
+
+const paramsOf = (c: unknown) => (c as { get(key: "twilioParams"): TwilioParams }).get("twilioParams");
+
+const tags = ["SMS"];
+
+const TwilioFormSchema = z.object({
+  MessageSid: z.string(),
+  From: z.string(),
+  To: z.string(),
+  Body: z.string(),
+}).openapi("TwilioInboundForm");
+
+const inboundRoute = defineRoute({
+  method: "post",
+  path: "/v1/sms/inbound",
+  tags,
+  summary: "Twilio webhook for incoming SMS (JA/NEIN/ABSAGE with a job code, STOP/START)",
+  description: "Signed by Twilio (X-Twilio-Signature, TWILIO_AUTH_TOKEN); 403 without a valid signature, 503 when no token is configured. A repeated MessageSid changes nothing and gets the same answer. Answers with TwiML.",
+  roles: "public",
+  errors: [403, 503],
+  request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TwilioFormSchema } } } },
+  responses: { 200: { description: "TwiML with the reply", content: { "text/xml": { schema: z.string() } } } },
+});
+
+const statusRoute = defineRoute({
+  method: "post",
+  path: "/v1/sms/status",
+  tags,
+  summary: "Twilio delivery status callback",
+  description: "Stores each message's status; an offer that is undelivered or failed counts as no answer and the next candidate is asked.",
+  roles: "public",
+  errors: [403, 503],
+  request: {
+    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.object({ MessageSid: z.string(), MessageStatus: z.string(), ErrorCode: z.string().optional() }).openapi("TwilioStatusForm") } } },
+  },
+  responses: { 200: { description: "Empty TwiML", content: { "text/xml": { schema: z.string() } } } },
+});
+
+const MessageSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(["outbound", "inbound"]),
+    to: z.string(),
+    from: z.string().nullable(),
+    body: z.string(),
+    status: z.string().openapi({ example: "delivered" }),
+    purpose: z.string().openapi({ example: "offer" }),
+    bookingId: z.string().nullable(),
+    interpreterId: z.string().nullable(),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    createdAt: TimestampSchema,
+    sentAt: TimestampSchema.nullable(),
+  })
+  .openapi("SmsMessage");
+
+const listRoute = defineRoute({
+  method: "get",
+  path: "/v1/sms/messages",
+  tags,
+  summary: "Outgoing and incoming SMS, newest last",
+  roles: ["coordinator"],
+  request: {
+    query: PageQuerySchema.extend({
+      to: z.string().max(40).optional().openapi({ description: "A phone number (national format accepted)" }),
+      direction: z.enum(["outbound", "inbound"]).optional(),
+      bookingId: z.string().max(100).optional(),
+      status: z.string().max(20).optional(),
+    }),
+  },
+  responses: { 200: jsonContent(pageSchema(MessageSchema, "SmsMessagePage"), "A page of messages") },
+});
+
+export const smsRouter = createRouter()
+  .openapi(inboundRoute, async (c) => {
+    const params = paramsOf(c);
+    const services = c.get("services");
+    const result = await services.inbound.handle({ messageSid: params.MessageSid ?? "", from: params.From ?? "", to: params.To ?? "", body: params.Body ?? "" });
+    if (result.redispatch) {
+      await services.dispatch.redispatch(result.redispatch).catch((error: unknown) => c.get("deps").logger.error({ err: error }, "redispatch failed"));
+    }
+    return c.body(twiml(result.reply), 200, { "content-type": "text/xml; charset=utf-8" });
+  })
+  .openapi(statusRoute, async (c) => {
+    const params = paramsOf(c);
+    const services = c.get("services");
+    const message = await services.outbox.recordStatus(params.MessageSid ?? "", params.MessageStatus ?? "", params.ErrorCode);
+    if (message && (message.status === "undelivered" || message.status === "failed") && message.purpose === "offer" && message.bookingId) {
+      // Counts as no answer: the next candidate is asked right away.
+      if (await services.offers.failOffer(message.id)) {
+        await services.offers
+          .sendWave(message.bookingId, { by: { type: "system" }, automatic: true, evenIfPending: true, waveSize: 1 })
+          .catch((error: unknown) => c.get("deps").logger.error({ err: error }, "replacement offer failed"));
+      }
+    }
+    return c.body(twiml(null), 200, { "content-type": "text/xml; charset=utf-8" });
+  })
+  .openapi(listRoute, async (c) => {
+    const query = c.req.valid("query");
+    const phone = query.to ? normaliseMobileNumber(query.to) : null;
+    if (query.bookingId && !isUuid(query.bookingId)) return c.json({ items: [], nextCursor: null }, 200);
+    const where: Prisma.SmsMessageWhereInput = {
+      AND: [
+        afterCursor(query.cursor),
+        query.to ? { OR: [{ to: phone?.ok ? phone.e164 : query.to }, { from: phone?.ok ? phone.e164 : query.to }] } : {},
+        query.direction ? { direction: query.direction } : {},
+        query.bookingId ? { bookingId: query.bookingId } : {},
+        query.status ? { status: query.status as Prisma.EnumSmsStatusFilter["equals"] } : {},
+      ],
+    };
+    const rows = await c.get("deps").db.prisma.smsMessage.findMany({ where, orderBy: { id: "asc" }, take: query.limit + 1 });
+    return c.json(
+      toPage(rows, query.limit, (row) => ({
+        id: row.id,
+        direction: row.direction,
+        to: row.to,
+        from: row.from,
+        body: row.body,
+        status: row.status,
+        purpose: row.purpose,
+        bookingId: row.bookingId,
+        interpreterId: row.interpreterId,
+        attempts: row.attempts,
+        lastError: row.lastError,
+        createdAt: row.createdAt.toISOString(),
+        sentAt: row.sentAt?.toISOString() ?? null,
+      })),
+      200,
+    );
+  });
+
+// The signature check must run before zod reads the form body.
+export function mountSmsRoutes(app: ReturnType<typeof createRouter>) {
+  app.use("/v1/sms/inbound", verifyTwilioSignature);
+  app.use("/v1/sms/status", verifyTwilioSignature);
+  app.route("/", smsRouter);
+}
