@@ -2,16 +2,16 @@ import type { Actor } from "../../auth/actor";
 import { isExclusionViolation, type Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import { canTransition, isLateCancellation, type BookingStatus } from "../../domain/booking-lifecycle";
-import { evaluateInterpreter, OVERRIDABLE_RULES, rankCandidates } from "../../domain/matching";
+import { clashingAssignment, evaluateInterpreter, OVERRIDABLE_RULES, rankCandidates } from "../../domain/matching";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, validationError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { isUuid } from "../../lib/pagination";
 import { actorOf, type HistoryActor } from "./booking-history";
-import { applyBookingChange, type BookingChange } from "./booking-change";
+import { applyBookingChange, isActive, withdrawPendingOffers, type BookingChange } from "./booking-change";
 import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
-import type { AssignBooking, BookingView, CancelBooking, CompleteBooking } from "./bookings.schemas";
-import { bookingsVisibleTo } from "./bookings.service";
+import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
+import { bookingsVisibleTo, checkStartTime } from "./bookings.service";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import { jobFactsOf, loadInterpreterFacts, type InterpreterProfile } from "./matching-facts";
 
@@ -138,6 +138,59 @@ export function createBookingActionService(deps: BookingActionDeps) {
         return {
           data: { status: "cancelled", cancelledAt: now, cancelledBy, cancellationReason: input.reason, lateCancellation: late },
           history: { action: "cancelled", from: row.status, to: "cancelled", reason: input.reason, details: { cancelledBy, late } },
+        };
+      });
+    },
+
+    /**
+     * Changes an active booking. A new time must still be free for an assigned interpreter (409
+     * DOUBLE_BOOKING otherwise), who is told of a new time or place by SMS; offers sent with the
+     * old details are withdrawn and the booking goes back to open.
+     */
+    update(actor: Actor, id: string, input: UpdateBooking): Promise<BookingView> {
+      return changeBooking(actor, id, async (tx, row) => {
+        if (!isActive(row.status)) throw invalidTransition(row, row.status, `Booking ${row.code} is ${row.status} and can no longer be changed.`);
+        const now = clock.now();
+        const startsAt = input.startsAt ? new Date(input.startsAt) : row.startsAt;
+        const duration = input.durationMinutes ?? row.durationMinutes;
+        const endsAt = new Date(startsAt.getTime() + duration * 60_000);
+        const timeChanged = startsAt.getTime() !== row.startsAt.getTime() || endsAt.getTime() !== row.endsAt.getTime();
+        if (input.startsAt) checkStartTime(startsAt, now);
+        if (row.mode === "onsite" && input.location === null) {
+          throw validationError("An on-site booking needs a place", [{ path: ["location"], message: "An on-site booking needs a place (street, postcode, city)", in: "body" }]);
+        }
+        if (timeChanged && row.status === "assigned" && row.interpreterId) {
+          await tx.$queryRaw`SELECT "id" FROM "Interpreter" WHERE "id" = ${row.interpreterId}::uuid FOR UPDATE`;
+          const job = { ...jobFactsOf(row), startsAt, endsAt, postcode: row.postcode };
+          const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [row.interpreterId] }, factsOptions);
+          const clash = clashingAssignment(job, facts[0]?.assignments ?? [], factsOptions);
+          if (clash) throw new ApiError("DOUBLE_BOOKING", `The assigned interpreter is not free at the new time (job ${clash.code}).`, { rule: "overlap" });
+        }
+        const data: Prisma.BookingUncheckedUpdateInput = {
+          ...(input.startsAt || input.durationMinutes ? { startsAt, endsAt, durationMinutes: duration } : {}),
+          ...(input.location !== undefined
+            ? { street: input.location?.street ?? null, postcode: input.location?.postcode ?? null, city: input.location?.city ?? null, room: input.location?.room ?? null }
+            : {}),
+          ...(input.genderPreference !== undefined ? { genderPreference: input.genderPreference?.gender ?? null, genderRequired: input.genderPreference?.required ?? false } : {}),
+          ...Object.fromEntries(
+            (["setting", "topic", "sensitive", "caseReference", "contactName", "contactPhone", "notes", "dialect"] as const)
+              .filter((field) => input[field] !== undefined)
+              .map((field) => [field, input[field]]),
+          ),
+        };
+        const placeChanged = input.location !== undefined;
+        const reopen = row.status === "offered" && (timeChanged || placeChanged);
+        if (reopen) await withdrawPendingOffers(tx, now, row);
+        return {
+          data: reopen ? { ...data, status: "open" } : data,
+          history: {
+            action: "changed",
+            from: row.status,
+            to: reopen ? "open" : row.status,
+            reason: null,
+            details: { fields: Object.keys(input), timeChanged, placeChanged },
+          },
+          notifyChange: row.status === "assigned" && (timeChanged || placeChanged),
         };
       });
     },

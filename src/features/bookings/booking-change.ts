@@ -11,6 +11,8 @@ type Tx = Prisma.TransactionClient;
 export interface BookingChange {
   data: Prisma.BookingUncheckedUpdateInput;
   history: Omit<HistoryEntry, "bookingId" | "at" | "by">;
+  /** The assigned interpreter is told of a new time or place. */
+  notifyChange?: boolean;
 }
 
 export function jobTextOf(row: BookingRow): JobText {
@@ -44,6 +46,9 @@ const OFFERING = new Set(["open", "offered"]);
 export async function applyBookingChange(tx: Tx, now: Date, before: BookingRow, change: BookingChange, by: HistoryActor): Promise<BookingRow> {
   const after = await tx.booking.update({ where: { id: before.id }, data: change.data, include: BOOKING_INCLUDE });
   await tx.bookingEvent.create({ data: historyRow({ ...change.history, bookingId: before.id, at: now, by }) });
+  if (change.notifyChange && after.interpreter) {
+    await enqueueSms(tx, now, [{ to: after.interpreter.phone, body: smsTexts.changed(jobTextOf(after)), purpose: "changed", bookingId: after.id, interpreterId: after.interpreter.id }]);
+  }
   if (after.status === before.status) return after;
 
   await enqueueBookingWebhook(tx, now, { bookingId: after.id, code: after.code, organisationId: after.organisationId, from: before.status, to: after.status });
@@ -51,18 +56,7 @@ export async function applyBookingChange(tx: Tx, now: Date, before: BookingRow, 
   const text = jobTextOf(after);
 
   if (OFFERING.has(before.status) && !OFFERING.has(after.status)) {
-    const pending = await tx.offer.findMany({ where: { bookingId: after.id, status: "pending" }, include: { interpreter: { select: { phone: true } } } });
-    if (pending.length > 0) {
-      await tx.offer.updateMany({
-        where: { id: { in: pending.map((offer) => offer.id) } },
-        data: { status: after.status === "unfilled" ? "expired" : "withdrawn", respondedAt: now },
-      });
-      if (after.status !== "unfilled") {
-        for (const offer of pending.filter((offer) => offer.interpreterId !== after.interpreterId)) {
-          messages.push({ to: offer.interpreter.phone, body: smsTexts.withdrawn(after.code), purpose: "offer_withdrawn", bookingId: after.id, interpreterId: offer.interpreterId });
-        }
-      }
-    }
+    await withdrawPendingOffers(tx, now, after, after.status === "unfilled" ? "expired" : "withdrawn");
   }
   if (before.status === "assigned" && before.interpreter && after.status === "cancelled") {
     messages.push({ to: before.interpreter.phone, body: smsTexts.cancelled(text), purpose: "cancelled", bookingId: after.id, interpreterId: before.interpreter.id });
@@ -72,6 +66,24 @@ export async function applyBookingChange(tx: Tx, now: Date, before: BookingRow, 
   }
   await enqueueSms(tx, now, messages);
   return after;
+}
+
+/**
+ * Ends the pending offers of a booking: `withdrawn` (taken, cancelled or changed; each offeree
+ * gets a short SMS) or `expired` (the start passed; no SMS).
+ */
+export async function withdrawPendingOffers(tx: Tx, now: Date, row: BookingRow, status: "withdrawn" | "expired" = "withdrawn"): Promise<void> {
+  const pending = await tx.offer.findMany({ where: { bookingId: row.id, status: "pending" }, include: { interpreter: { select: { phone: true } } } });
+  if (pending.length === 0) return;
+  await tx.offer.updateMany({ where: { id: { in: pending.map((offer) => offer.id) } }, data: { status, respondedAt: now } });
+  if (status === "expired") return;
+  await enqueueSms(
+    tx,
+    now,
+    pending
+      .filter((offer) => offer.interpreterId !== row.interpreterId)
+      .map((offer) => ({ to: offer.interpreter.phone, body: smsTexts.withdrawn(row.code), purpose: "offer_withdrawn", bookingId: row.id, interpreterId: offer.interpreterId })),
+  );
 }
 
 export function isActive(status: string): boolean {

@@ -10,6 +10,7 @@ import {
   CompleteBookingSchema,
   CreateBookingSchema,
   ListBookingsQuerySchema,
+  UpdateBookingSchema,
 } from "./bookings.schemas";
 
 const tags = ["Bookings"];
@@ -45,6 +46,18 @@ export const getBookingRoute = defineRoute({
   roles: ["coordinator", "requester", "finance"],
   request: { params: IdParamSchema },
   responses: { 200: jsonContent(BookingSchema, "The booking, with `history`") },
+});
+
+export const updateBookingRoute = defineRoute({
+  method: "patch",
+  path: "/v1/bookings/{id}",
+  tags,
+  summary: "Change an active booking (time, place, details)",
+  description: `An assigned interpreter is told of a new time or place by SMS; a new time must be free for them (409 DOUBLE_BOOKING). Offers sent with the old time or place are withdrawn and the booking goes back to open. Language, mode and organisation cannot change. ${transition}`,
+  roles: ["coordinator", "requester"],
+  errors: [409],
+  request: { params: IdParamSchema, body: jsonBody(UpdateBookingSchema) },
+  responses: { 200: jsonContent(BookingSchema, "The changed booking") },
 });
 
 export const candidatesRoute = defineRoute({

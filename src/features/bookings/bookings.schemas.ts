@@ -59,6 +59,27 @@ const onsiteNeedsLocation = <T extends { mode: string; location?: unknown }>(boo
 
 export const CreateBookingSchema = z.strictObject(bookingRequestFields).superRefine(onsiteNeedsLocation).openapi("CreateBooking");
 
+const { startsAt, durationMinutes, location, setting, topic, sensitive, genderPreference, caseReference, contactName, contactPhone, notes, dialect } = bookingRequestFields;
+
+/** What may change on an active booking; language, mode and organisation are fixed (book anew instead). */
+export const UpdateBookingSchema = z
+  .strictObject({
+    startsAt,
+    durationMinutes,
+    location,
+    setting,
+    topic: topic.removeDefault(),
+    sensitive: sensitive.removeDefault(),
+    genderPreference,
+    caseReference,
+    contactName,
+    contactPhone,
+    notes,
+    dialect,
+  })
+  .partial()
+  .openapi("UpdateBooking");
+
 export const CancelBookingSchema = z
   .strictObject({
     reason: text(500).openapi({ example: "Termin entfällt" }),
@@ -204,5 +225,6 @@ export type CreateBooking = z.infer<typeof CreateBookingSchema>;
 export type BookingView = z.infer<typeof BookingSchema>;
 export type ListBookingsQuery = z.infer<typeof ListBookingsQuerySchema>;
 export type CancelBooking = z.infer<typeof CancelBookingSchema>;
+export type UpdateBooking = z.infer<typeof UpdateBookingSchema>;
 export type AssignBooking = z.infer<typeof AssignBookingSchema>;
 export type CompleteBooking = z.infer<typeof CompleteBookingSchema>;

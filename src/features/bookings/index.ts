@@ -28,6 +28,9 @@ export const bookingsRouter = createRouter()
   .openapi(routes.getBookingRoute, async (c) =>
     c.json(await c.get("services").bookings.get(c.get("actor"), c.req.valid("param").id), 200),
   )
+  .openapi(routes.updateBookingRoute, async (c) =>
+    c.json(await c.get("services").bookingActions.update(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
   .openapi(routes.candidatesRoute, async (c) =>
     c.json(
       await c.get("services").bookingActions.candidates(c.get("actor"), c.req.valid("param").id, c.req.valid("query").includeExcluded ?? false),
