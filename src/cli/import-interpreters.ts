@@ -1,10 +1,9 @@
 // `npm run import:interpreters -- file.csv [--dry-run]`: imports a CSV of interpreters, all rows or none.
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createInterpreterImportService } from "../features/interpreters/interpreter-import.service";
 import { ApiError, type FieldProblem } from "../lib/api-error";
 import { silentLogger } from "../lib/logger";
-import { exitWithError, loadConfigOrExit, nodeDeps, openMigratedDatabase } from "../node/runtime";
+import { exitWithError, loadConfigOrExit, readFileOrExit, nodeDeps, openMigratedDatabase } from "../node/runtime";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -16,10 +15,7 @@ if (!file) {
   process.exit(2);
 }
 
-const text = await readFile(file, "utf8").catch((error: Error) => {
-  console.error(`Cannot read ${file}: ${error.message}`);
-  process.exit(1);
-});
+const text = await readFileOrExit(file);
 const config = loadConfigOrExit();
 const db = await openMigratedDatabase(config).catch(exitWithError);
 const importer = createInterpreterImportService(nodeDeps(config, db, silentLogger));

@@ -1,20 +1,16 @@
 // `npm run import:postcodes -- DE.txt`: loads German postcode coordinates (GeoNames postal code
 // file, https://download.geonames.org/export/zip/DE.zip) so candidates are ranked by distance
 // and interpreters' maximum travel distance is respected.
-import { readFile } from "node:fs/promises";
 import { createPostcodeService } from "../features/postcodes/postcodes.service";
 import { ApiError, type FieldProblem } from "../lib/api-error";
-import { exitWithError, loadConfigOrExit, openMigratedDatabase } from "../node/runtime";
+import { exitWithError, loadConfigOrExit, readFileOrExit, openMigratedDatabase } from "../node/runtime";
 
 const file = process.argv[2];
 if (!file) {
   console.error("Usage: npm run import:postcodes -- <DE.txt>   (GeoNames postal code file)");
   process.exit(2);
 }
-const text = await readFile(file, "utf8").catch((error: Error) => {
-  console.error(`Cannot read ${file}: ${error.message}`);
-  process.exit(1);
-});
+const text = await readFileOrExit(file);
 const config = loadConfigOrExit();
 const db = await openMigratedDatabase(config).catch(exitWithError);
 try {

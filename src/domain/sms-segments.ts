@@ -30,12 +30,40 @@ export function countSegments(text: string): SegmentCount {
   return { encoding: "UCS-2", units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
 }
 
-/** Replaces characters outside the GSM alphabet with close GSM ones, so texts stay cheap and short. */
+/** Whether a character is in the GSM 03.38 alphabet (basic or extension table). */
+export function isGsmCharacter(char: string): boolean {
+  return GSM_BASIC.has(char) || GSM_EXTENDED.has(char);
+}
+
+// Letters that do not decompose into a base letter and a mark (NFD), but have an obvious one.
+const FOLDED: Record<string, string> = {
+  ı: "i", İ: "I", ł: "l", Ł: "L", đ: "d", Đ: "D", ð: "d", Ð: "D", ħ: "h", Ħ: "H", ŀ: "l", Ŀ: "L",
+  œ: "oe", Œ: "OE", þ: "th", Þ: "Th", ẞ: "SS",
+};
+
+/** The character itself if GSM, else a GSM stand-in (a base letter without its accent), else itself. */
+function foldToGsm(char: string): string {
+  if (isGsmCharacter(char)) return char;
+  const folded = FOLDED[char];
+  if (folded) return folded;
+  const base = char.normalize("NFD").replace(/\p{M}/gu, "");
+  if (base === "") return ""; // a stray combining mark
+  return [...base].every(isGsmCharacter) ? base : char;
+}
+
+/**
+ * Replaces characters outside the GSM alphabet with close GSM ones, so texts stay cheap and short:
+ * typographic dashes, quotes and spaces, and accented letters of names (Şahin, Yılmaz, Wałęsa)
+ * become their plain forms; German umlauts and ß are GSM and stay.
+ */
 export function toGsmFriendly(text: string): string {
-  return text
-    .replace(/[–—]/g, "-")
-    .replace(/[„“”]/g, '"')
-    .replace(/[‚‘’]/g, "'")
+  const replaced = text
+    .normalize("NFC")
+    .replace(/[‐‑‒–—―−]/g, "-")
+    .replace(/[„“”«»]/g, '"')
+    .replace(/[‚‘’‹›ʼ´`]/g, "'")
     .replace(/…/g, "...")
-    .replace(/\u00a0/g, " ");
+    .replace(/[\u00a0\u2007\u2009\u202f\t]/g, " ")
+    .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, "");
+  return [...replaced].map(foldToGsm).join("");
 }

@@ -26,26 +26,70 @@ export interface JobText {
 
 const MODE_TEXT = { onsite: "", phone: "Telefon", video: "Video" } as const;
 
-function language(job: JobText): string {
-  return job.dialect ? `${germanLanguageName(job.language)} (${job.dialect})` : germanLanguageName(job.language);
+/**
+ * The parts of a text that come from a booking and may be shortened to fit (names, places, the
+ * dialect). Codes, times, the language, the contact's phone number and the fixed words never are.
+ */
+interface Variable {
+  dialect: string;
+  organisation: string;
+  street: string;
+  city: string;
+  room: string;
+  setting: string;
+  contact: string;
 }
 
-function place(job: JobText): string {
-  if (job.mode !== "onsite") return `${MODE_TEXT[job.mode]}, ${job.organisationName}`;
-  const address = [job.street, [job.postcode, job.city].filter(Boolean).join(" ")].filter(Boolean).join(", ");
-  return [job.organisationName, address, job.room ? `Raum ${job.room}` : null].filter(Boolean).join(", ");
+function variablesOf(job: JobText): Variable {
+  return {
+    dialect: job.dialect ?? "",
+    organisation: job.organisationName,
+    street: job.street ?? "",
+    city: job.city ?? "",
+    room: job.room ?? "",
+    setting: job.setting ?? "",
+    contact: job.contactName ?? "",
+  };
 }
+
+function language(job: JobText, v: Variable): string {
+  return v.dialect ? `${germanLanguageName(job.language)} (${v.dialect})` : germanLanguageName(job.language);
+}
+
+function place(job: JobText, v: Variable): string {
+  if (job.mode !== "onsite") return `${MODE_TEXT[job.mode]}, ${v.organisation}`;
+  const address = [v.street, [job.postcode, v.city].filter(Boolean).join(" ")].filter(Boolean).join(", ");
+  return [v.organisation, address, v.room ? `Raum ${v.room}` : null].filter(Boolean).join(", ");
+}
+
+/** Shortest a shortened part gets (before its "..."). */
+const MIN_KEPT = 10;
 
 /**
- * Joins the fixed parts and one variable part (a place, a name), shortening only the variable
- * part until the whole text fits into two segments.
+ * Builds a text from fixed parts and the booking's variable parts, shortening the longest
+ * variable part a character at a time (ending it with "...") until the whole text fits into two
+ * segments, so one long name cannot push out the others (the street stays next to a long
+ * organisation name). Everything is made GSM-friendly first, so the count is the one sent.
  */
-function fit(build: (variable: string) => string, variable: string): string {
-  let current = toGsmFriendly(variable);
+function fit(job: JobText, build: (v: Variable) => string): string {
+  const original = Object.fromEntries(
+    Object.entries(variablesOf(job)).map(([key, value]) => [key, toGsmFriendly(value).replace(/\s+/g, " ").trim()]),
+  ) as unknown as Variable;
+  const keys = Object.keys(original) as (keyof Variable)[];
+  // Only parts the text shows are shortened (a sensitive offer shows no place).
+  const shownKeys = keys.filter((key) => build({ ...original, [key]: "\u0000" }).includes("\u0000"));
+  const kept = Object.fromEntries(keys.map((key) => [key, original[key].length])) as Record<keyof Variable, number>;
+  const current = { ...original };
   for (;;) {
     const text = toGsmFriendly(build(current));
-    if (countSegments(text).segments <= MAX_SEGMENTS || current.length <= 13) return text;
-    current = `${current.slice(0, current.length - 13).trimEnd()}...`;
+    if (countSegments(text).segments <= MAX_SEGMENTS) return text;
+    const longest = shownKeys
+      .filter((key) => kept[key] > MIN_KEPT)
+      .sort((a, b) => current[b].length - current[a].length)[0];
+    if (!longest) return text;
+    // The first cut makes room for the "...".
+    kept[longest] -= kept[longest] === original[longest].length ? 4 : 1;
+    current[longest] = `${original[longest].slice(0, Math.max(kept[longest], MIN_KEPT)).trimEnd()}...`;
   }
 }
 
@@ -56,21 +100,19 @@ export const smsTexts = {
     const answer = `Zusage: JA ${job.code} - Absage: NEIN ${job.code}`;
     if (job.sensitive) {
       const kind = job.mode === "onsite" ? "Ort nach Zusage" : MODE_TEXT[job.mode];
-      return toGsmFriendly(`Dolmetscheinsatz ${job.code}: ${language(job)}, ${when}, ${kind}. ${answer}`);
+      return fit(job, (v) => `Dolmetscheinsatz ${job.code}: ${language(job, v)}, ${when}, ${kind}. ${answer}`);
     }
-    return fit((where) => `Dolmetscheinsatz ${job.code}: ${language(job)}, ${when}, ${where}. ${answer}`, place(job));
+    return fit(job, (v) => `Dolmetscheinsatz ${job.code}: ${language(job, v)}, ${when}, ${place(job, v)}. ${answer}`);
   },
 
   /** To the winner of the first yes: everything needed to go there. */
   confirmation(job: JobText): string {
     const when = formatLocalRange(job.startsAt, job.endsAt);
-    const contact = [job.contactName, job.contactPhone].filter(Boolean).join(" ");
-    const setting = job.setting ? ` (${job.setting})` : "";
-    return fit(
-      (where) =>
-        `Bestätigt: Einsatz ${job.code}, ${language(job)}, ${when}, ${where}${setting}.${contact ? ` Kontakt: ${contact}.` : ""} Absagen mit ABSAGE ${job.code}`,
-      place(job),
-    );
+    return fit(job, (v) => {
+      const contact = [v.contact, job.contactPhone].filter(Boolean).join(" ");
+      const setting = v.setting ? ` (${v.setting})` : "";
+      return `Bestätigt: Einsatz ${job.code}, ${language(job, v)}, ${when}, ${place(job, v)}${setting}.${contact ? ` Kontakt: ${contact}.` : ""} Absagen mit ABSAGE ${job.code}`;
+    });
   },
 
   alreadyTaken: (code: string) => `Einsatz ${code} ist schon vergeben. Danke für Ihre schnelle Antwort!`,
@@ -93,9 +135,9 @@ export const smsTexts = {
   reminder(job: JobText): string {
     const when = formatLocalRange(job.startsAt, job.endsAt);
     if (job.sensitive && job.mode === "onsite") {
-      return fit((where) => `Erinnerung: Einsatz ${job.code}, ${when}, ${where}. Absagen mit ABSAGE ${job.code}`, place(job));
+      return fit(job, (v) => `Erinnerung: Einsatz ${job.code}, ${when}, ${place(job, v)}. Absagen mit ABSAGE ${job.code}`);
     }
-    return fit((where) => `Erinnerung: Einsatz ${job.code}, ${language(job)}, ${when}, ${where}. Absagen mit ABSAGE ${job.code}`, place(job));
+    return fit(job, (v) => `Erinnerung: Einsatz ${job.code}, ${language(job, v)}, ${when}, ${place(job, v)}. Absagen mit ABSAGE ${job.code}`);
   },
 
   cancelled(job: JobText): string {
@@ -104,6 +146,6 @@ export const smsTexts = {
 
   changed(job: JobText): string {
     const when = formatLocalRange(job.startsAt, job.endsAt);
-    return fit((where) => `Geändert: Einsatz ${job.code} ist jetzt ${when}, ${where}. Passt es nicht: ABSAGE ${job.code}`, place(job));
+    return fit(job, (v) => `Geändert: Einsatz ${job.code} ist jetzt ${when}, ${place(job, v)}. Passt es nicht: ABSAGE ${job.code}`);
   },
 };

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import pino from "pino";
 import type { AppDeps } from "../app-env";
 import { ConfigError, parseConfig, smsProviderOf, type Config } from "../config/config";
@@ -20,6 +21,14 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     exitWithError(error);
   }
+}
+
+/** The text of a file named on the command line, or exit with a message. */
+export async function readFileOrExit(file: string): Promise<string> {
+  return readFile(file, "utf8").catch((error: Error) => {
+    console.error(`Cannot read ${file}: ${error.message}`);
+    process.exit(1);
+  });
 }
 
 export function exitWithError(error: unknown): never {

@@ -1,7 +1,6 @@
 import type { Database } from "../../db/database";
 import { formatMinute, parseClockTime } from "../../domain/pool-time";
-import { ApiError } from "../../lib/api-error";
-import { isUuid } from "../../lib/pagination";
+import { requireInterpreter } from "../interpreters/interpreters.service";
 import type { AvailabilityInput, AvailabilityView } from "./availability.schemas";
 
 export const dateOnly = (date: Date) => date.toISOString().slice(0, 10);
@@ -10,14 +9,8 @@ export const utcDate = (date: string) => new Date(`${date}T00:00:00Z`);
 export function createAvailabilityService(db: Database) {
   const { prisma } = db;
 
-  async function requireInterpreter(id: string) {
-    if (!isUuid(id) || !(await prisma.interpreter.findUnique({ where: { id }, select: { id: true } }))) {
-      throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
-    }
-  }
-
   async function get(interpreterId: string): Promise<AvailabilityView> {
-    await requireInterpreter(interpreterId);
+    await requireInterpreter(db, interpreterId);
     const [slots, absences] = await Promise.all([
       prisma.availabilitySlot.findMany({ where: { interpreterId }, orderBy: [{ weekday: "asc" }, { fromMinute: "asc" }] }),
       prisma.absence.findMany({ where: { interpreterId }, orderBy: [{ fromDate: "asc" }, { id: "asc" }] }),
@@ -33,7 +26,7 @@ export function createAvailabilityService(db: Database) {
     get,
     /** Replaces the weekly slots and absences of an interpreter, both lists at once. */
     async replace(interpreterId: string, input: AvailabilityInput): Promise<AvailabilityView> {
-      await requireInterpreter(interpreterId);
+      await requireInterpreter(db, interpreterId);
       await prisma.$transaction([
         prisma.availabilitySlot.deleteMany({ where: { interpreterId } }),
         prisma.absence.deleteMany({ where: { interpreterId } }),

@@ -7,6 +7,7 @@ import { IdParamSchema, TimestampSchema, text } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { isUuid } from "../../lib/pagination";
+import { requireInterpreter } from "../interpreters/interpreters.service";
 
 const CreateBlockSchema = z
   .strictObject({
@@ -29,14 +30,9 @@ const toView = (row: InterpreterBlock) => ({
 /** Coordinators can keep an interpreter away from one organisation; matching then excludes them there. */
 export function createBlockService(db: Database) {
   const { prisma } = db;
-  const requireInterpreter = async (id: string) => {
-    if (!isUuid(id) || !(await prisma.interpreter.findUnique({ where: { id }, select: { id: true } }))) {
-      throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
-    }
-  };
   return {
     async create(actor: Actor, interpreterId: string, input: z.infer<typeof CreateBlockSchema>) {
-      await requireInterpreter(interpreterId);
+      await requireInterpreter(db, interpreterId);
       if (!isUuid(input.organisationId) || !(await prisma.organisation.findUnique({ where: { id: input.organisationId } }))) {
         throw validationError(`No organisation with id ${input.organisationId}.`, [
           { path: ["organisationId"], message: "Unknown organisation", code: "unknown_reference", in: "body" },
@@ -50,7 +46,7 @@ export function createBlockService(db: Database) {
       }
     },
     async list(interpreterId: string) {
-      await requireInterpreter(interpreterId);
+      await requireInterpreter(db, interpreterId);
       const rows = await prisma.interpreterBlock.findMany({ where: { interpreterId }, orderBy: { id: "asc" } });
       return { items: rows.map(toView), nextCursor: null };
     },

@@ -72,6 +72,13 @@ export function phoneConflict(error: unknown): never {
   throw error;
 }
 
+/** @throws {ApiError} NOT_FOUND unless an interpreter with this id exists */
+export async function requireInterpreter(db: Database, id: string): Promise<void> {
+  if (!isUuid(id) || !(await db.prisma.interpreter.findUnique({ where: { id }, select: { id: true } }))) {
+    throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
+  }
+}
+
 export function createInterpreterService({ db, clock }: { db: Database; clock: Clock }) {
   const { prisma } = db;
 
