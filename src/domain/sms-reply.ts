@@ -19,7 +19,7 @@ const HELP = new Set(["HILFE", "HELP", "INFO", "?"]);
 /**
  * Reads a reply such as `JA 4711`, `ja4711`, `Ja, 4711`, `YES 4711`, `NEIN 4711`, `ABSAGE 4711`,
  * a bare `JA`, or `STOP`/`STOPP`/`ABMELDEN` (opt out) and `START`/`ANMELDEN` (opt in again).
- * The job code is the first group of 4–6 digits; case, punctuation and spacing do not matter.
+ * The job code is the first group of digits; case, punctuation and spacing do not matter.
  *
  * @example
  * parseSmsReply("Ja, 4711");  // { kind: "accept", code: "4711" }
@@ -40,7 +40,9 @@ export function parseSmsReply(text: string): SmsReply {
   // "JA4711" is one token: split letters from a trailing number.
   const match = /^(\p{L}+)\s*(\d*)/u.exec(normalised);
   const keyword = match?.[1] ?? "";
-  const code = (match?.[2] && /^\d{4,6}$/.test(match[2]) ? match[2] : null) ?? /(?:^|\s)(\d{4,6})(?:\s|$)/.exec(normalised)?.[1] ?? null;
+  // The first number is the job code. A number that cannot be a code ("JA 47") is passed on too:
+  // the interpreter is asked to check it rather than given whichever job happens to be open.
+  const code = match?.[2] || (/(?:^|\s)(\d+)(?:\s|$)/.exec(normalised)?.[1] ?? null);
   if (ACCEPT.has(keyword)) return { kind: "accept", code };
   if (DECLINE.has(keyword)) return { kind: "decline", code };
   if (WITHDRAW.has(keyword)) return { kind: "withdraw", code };
