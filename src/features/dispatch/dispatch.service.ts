@@ -105,7 +105,7 @@ export function createDispatchService(deps: DispatchDeps) {
     /** Right after a reply that ended a wave or reopened a job: the next wave without waiting for the tick. */
     async redispatch(bookingId: string): Promise<void> {
       const row = await prisma.booking.findUnique({ where: { id: bookingId }, select: { status: true, needsAttention: true } });
-      const continues = row?.status === "offered" || (row?.status === "open" && deps.autoDispatch && !row.needsAttention);
+      const continues = row?.status === "offered" || (row?.status === "open" && deps.autoDispatch);
       if (continues) await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
     },
   };

@@ -63,8 +63,8 @@ export function createOfferService(deps: OfferDeps) {
     bookingId: string,
     options: { interpreterIds?: string[]; waveSize?: number; by: HistoryActor; automatic: boolean; evenIfPending?: boolean },
   ): Promise<WaveResult> {
-    return withRetry(() =>
-      prisma.$transaction(async (tx) => {
+    const outcome = await withRetry(() =>
+      prisma.$transaction(async (tx): Promise<WaveResult | { tooLateFor: string }> => {
         const now = deps.clock.now();
         const row = await lockBooking(tx, bookingId);
         if (!row) throw new ApiError("NOT_FOUND", `No booking with id ${bookingId}.`);
@@ -80,7 +80,8 @@ export function createOfferService(deps: OfferDeps) {
         if (expiresAt <= now) {
           await flagNeedsAttention(tx, row, now, options.by, "Zu kurzfristig für SMS-Anfragen (weniger als 1 Stunde bis Beginn)");
           if (options.automatic) return { ...empty, needsAttention: true };
-          throw new ApiError("INVALID_TRANSITION", `Booking ${row.code} starts in less than an hour: too late to offer by SMS.`);
+          // Thrown after the commit: throwing here would roll the flag back.
+          return { tooLateFor: row.code };
         }
 
         const asked = new Set(offers.map((offer) => offer.interpreterId));
@@ -153,6 +154,10 @@ export function createOfferService(deps: OfferDeps) {
         };
       }),
     );
+    if ("tooLateFor" in outcome) {
+      throw new ApiError("INVALID_TRANSITION", `Booking ${outcome.tooLateFor} starts in less than an hour: too late to offer by SMS.`);
+    }
+    return outcome;
   }
 
   return {
@@ -177,13 +182,17 @@ export function createOfferService(deps: OfferDeps) {
       });
     },
 
-    /** Bookings whose wave ended without a yes (or, with auto dispatch, that were never offered). */
+    /**
+     * Bookings whose wave ended without a yes, and (with auto dispatch) open ones — never offered,
+     * reopened, or waiting for someone new (needsAttention): new interpreters or changed
+     * availability are picked up by the next tick.
+     */
     async bookingsDueForWave(now: Date, autoDispatch: boolean): Promise<string[]> {
       const notPending = { offers: { none: { status: "pending" as const } } };
       const rows = await prisma.booking.findMany({
         where: {
           startsAt: { gt: now },
-          OR: [{ status: "offered", ...notPending }, ...(autoDispatch ? [{ status: "open" as const, needsAttention: false, ...notPending }] : [])],
+          OR: [{ status: "offered", ...notPending }, ...(autoDispatch ? [{ status: "open" as const, ...notPending }] : [])],
         },
         select: { id: true },
         orderBy: { startsAt: "asc" },
