@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../../src/config/config";
 import { createSmsSender } from "../../../src/node/runtime";
 import { RecordingSmsSender } from "../../../src/sms/sms-sender";
+import { TwilioRestSender } from "../../../src/sms/twilio-rest-sender";
 import { TwilioSmsSender } from "../../../src/sms/twilio-sender";
 
 const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
@@ -215,6 +216,28 @@ describe("TwilioSmsSender", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const unreachable = new TwilioSmsSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl: `http://127.0.0.1:${port}` });
     await expect(unreachable.send({ to: "+4915112345678", body: "Test" })).rejects.toThrow();
+  });
+});
+
+describe("TwilioRestSender (fetch, for Workers)", () => {
+  it("sends exactly the request the SDK sends", async () => {
+    const options = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, from: FROM, apiBaseUrl: twilio.baseUrl };
+    const message = { to: "+4915112345678", body: "Einsatz 4711 ist abgesagt. Düren", statusCallbackUrl: STATUS_CALLBACK };
+    await new TwilioSmsSender(options).send(message);
+    const sent = await new TwilioRestSender(options).send(message);
+    const [sdk, rest] = twilio.requests;
+    expect(rest!.url).toBe(sdk!.url);
+    expect(rest!.headers.authorization).toBe(sdk!.headers.authorization);
+    expect(rest!.headers["content-type"]).toMatch(/^application\/x-www-form-urlencoded/);
+    expect(Object.fromEntries(rest!.form)).toEqual(Object.fromEntries(sdk!.form));
+    expect(sent).toEqual({ providerSid: expect.stringMatching(/^SM[0-9a-f]{32}$/), status: "queued" });
+  });
+
+  it("uses the Messaging Service and rejects with Twilio's error message", async () => {
+    const sender = new TwilioRestSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, messagingServiceSid: MESSAGING_SERVICE_SID, apiBaseUrl: twilio.baseUrl });
+    twilio.answers.push({ status: 400, json: { code: 21211, message: "The 'To' number +49151 is not a valid phone number.", status: 400 } });
+    await expect(sender.send({ to: "+49151", body: "x" })).rejects.toThrow("Twilio answered 400 (21211): The 'To' number +49151 is not a valid phone number.");
+    expect(Object.fromEntries(twilio.requests[0]!.form)).toEqual({ To: "+49151", Body: "x", MessagingServiceSid: MESSAGING_SERVICE_SID });
   });
 });
 
