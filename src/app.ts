@@ -2,7 +2,9 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppDeps } from "./app-env";
+import { allowancesRouter } from "./features/allowances";
 import { apiKeysRouter } from "./features/api-keys";
+import { tariffsRouter } from "./features/tariffs";
 import { availabilityRouter } from "./features/availability";
 import { blocksRouter } from "./features/blocks";
 import { bookingSeriesRouter } from "./features/booking-series";
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps) {
   app.route("/", bookingSeriesRouter);
   app.route("/", dispatchRouter);
   app.route("/", webhooksRouter);
+  app.route("/", tariffsRouter);
+  app.route("/", allowancesRouter);
   mountSmsRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

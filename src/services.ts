@@ -1,4 +1,5 @@
 import type { AppDeps } from "./app-env";
+import { createAllowanceService, type AllowanceService } from "./features/allowances/allowances.service";
 import { createApiKeyService, type ApiKeyService } from "./features/api-keys/api-keys.service";
 import { createAvailabilityService, type AvailabilityService } from "./features/availability/availability.service";
 import { createBlockService, type BlockService } from "./features/blocks";
@@ -32,6 +33,7 @@ export interface Services {
   outbox: Outbox;
   webhooks: WebhookDelivery;
   inbound: InboundService;
+  allowances: AllowanceService;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -52,6 +54,7 @@ export function createServices(deps: AppDeps): Services {
     travelBufferMinutes: config.TRAVEL_BUFFER_MINUTES,
     lateCancellationHours: config.LATE_CANCELLATION_HOURS,
     distances: postcodes.distances,
+    allowanceApproval: config.ALLOWANCE_APPROVAL,
   });
   return {
     apiKeys: createApiKeyService(deps),
@@ -68,6 +71,7 @@ export function createServices(deps: AppDeps): Services {
     offers,
     outbox,
     webhooks,
+    allowances: createAllowanceService({ ...deps, caps: config.ALLOWANCE_YEARLY_CAPS }),
     inbound: createInboundService({ ...deps, ...matching, lateCancellationHours: config.LATE_CANCELLATION_HOURS }),
   };
 }

@@ -41,9 +41,22 @@ export const ConfigSchema = z.object({
   REMINDER_HOURS: withDefault(
     z
       .string()
-      .regex(/^\s*(\d+(\.\d+)?\s*(,\s*\d+(\.\d+)?\s*)*)?$/, "comma-separated hours, e.g. 24,2")
+      .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "comma-separated whole hours, e.g. 24,2")
       .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean).map(Number)),
     "24,2",
+  ),
+  ALLOWANCE_APPROVAL: withDefault(z.enum(["auto", "coordinator"]), "auto"),
+  ALLOWANCE_YEARLY_CAPS: withDefault(
+    z
+      .string()
+      .regex(/^\s*\d{4}\s*:\s*\d+\s*(,\s*\d{4}\s*:\s*\d+\s*)*$/, "year:cents pairs, e.g. 2021:84000,2026:96000")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((pair) => pair.split(":").map((part) => Number(part.trim())) as [number, number])
+          .sort((a, b) => a[0] - b[0]),
+      ),
+    "2021:84000,2026:96000",
   ),
   SMS_PROVIDER: optional(z.enum(["twilio", "outbox"])),
   SMS_RATE_PER_SECOND: withDefault(z.coerce.number().positive().max(100), 1),

@@ -8,6 +8,7 @@ import { ApiError, validationError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { isUuid } from "../../lib/pagination";
 import { actorOf, type HistoryActor } from "./booking-history";
+import { createAllowance } from "../allowances/allowance-creation";
 import { applyBookingChange, isActive, withdrawPendingOffers, type BookingChange } from "./booking-change";
 import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
@@ -24,6 +25,7 @@ export interface BookingActionDeps {
   travelBufferMinutes: number;
   lateCancellationHours: number;
   distances: PostcodeDistances;
+  allowanceApproval: "auto" | "coordinator";
 }
 
 /** Locks the booking row for the rest of the transaction and reads it; null when not visible. */
@@ -124,7 +126,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
       if (actor.role === "requester" && cancelledBy !== "requester") {
         throw new ApiError("FORBIDDEN", "Requester keys cancel as requester.");
       }
-      return changeBooking(actor, id, async (_tx, row) => {
+      return changeBooking(actor, id, async (tx, row) => {
         const now = clock.now();
         const late = isLateCancellation(row.startsAt, now, deps.lateCancellationHours);
         if (cancelledBy === "interpreter") {
@@ -135,6 +137,18 @@ export function createBookingActionService(deps: BookingActionDeps) {
           };
         }
         if (!canTransition(row.status, "cancelled")) throw invalidTransition(row, "cancelled");
+        if (late && row.status === "assigned" && row.interpreterId) {
+          // The interpreter had kept the time free: a late cancellation is paid under the tariff.
+          await createAllowance(tx, {
+            booking: row,
+            interpreterId: row.interpreterId,
+            outcome: "late_cancellation",
+            minutes: row.durationMinutes,
+            travelKm: null,
+            approval: deps.allowanceApproval,
+            now,
+          });
+        }
         return {
           data: { status: "cancelled", cancelledAt: now, cancelledBy, cancellationReason: input.reason, lateCancellation: late },
           history: { action: "cancelled", from: row.status, to: "cancelled", reason: input.reason, details: { cancelledBy, late } },
@@ -197,10 +211,20 @@ export function createBookingActionService(deps: BookingActionDeps) {
 
     /** Closes an assigned booking after its start with the outcome. */
     complete(actor: Actor, id: string, input: CompleteBooking): Promise<BookingView> {
-      return changeBooking(actor, id, async (_tx, row) => {
+      return changeBooking(actor, id, async (tx, row) => {
         const now = clock.now();
         if (!canTransition(row.status, "completed")) throw invalidTransition(row, "completed");
         if (now < row.startsAt) throw invalidTransition(row, "completed", `Booking ${row.code} has not started yet.`);
+        await createAllowance(tx, {
+          booking: row,
+          interpreterId: row.interpreterId!,
+          outcome: input.outcome,
+          // Worked minutes when given; no-shows are paid (or not) for the booked time.
+          minutes: input.outcome === "done" ? (input.actualMinutes ?? row.durationMinutes) : row.durationMinutes,
+          travelKm: input.travelKm ?? null,
+          approval: deps.allowanceApproval,
+          now,
+        });
         return {
           data: {
             status: "completed",

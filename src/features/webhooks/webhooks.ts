@@ -78,7 +78,13 @@ export function createWebhookDelivery(deps: WebhookDeps) {
         });
         if (claimed.length === 0) return result;
         for (const delivery of claimed) {
-          const organisation = await prisma.organisation.findUnique({ where: { id: delivery.organisationId }, select: { webhookSecret: true } });
+          const organisation = await prisma.organisation.findUnique({ where: { id: delivery.organisationId }, select: { webhookSecret: true, webhookUrl: true } });
+          if (!organisation?.webhookSecret || organisation.webhookUrl !== delivery.url) {
+            // Removed or moved since the event was queued: it is not sent anywhere (nor signed with a new secret).
+            await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { status: "failed", lastError: "The webhook was removed or changed before delivery" } });
+            result.failed += 1;
+            continue;
+          }
           const body = JSON.stringify(delivery.payload);
           const timestamp = String(Math.floor(deps.clock.now().getTime() / 1000));
           let error: string | null = null;
@@ -88,7 +94,7 @@ export function createWebhookDelivery(deps: WebhookDeps) {
               headers: {
                 "content-type": "application/json",
                 [TIMESTAMP_HEADER]: timestamp,
-                [SIGNATURE_HEADER]: await signWebhook(organisation?.webhookSecret ?? "", timestamp, body),
+                [SIGNATURE_HEADER]: await signWebhook(organisation.webhookSecret, timestamp, body),
               },
               body,
               signal: AbortSignal.timeout(TIMEOUT_MS),
