@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import type { AppDeps } from "./app-env";
 import { allowancesRouter } from "./features/allowances";
 import { apiKeysRouter } from "./features/api-keys";
+import { exportsRouter } from "./features/exports";
 import { tariffsRouter } from "./features/tariffs";
 import { availabilityRouter } from "./features/availability";
 import { blocksRouter } from "./features/blocks";
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", webhooksRouter);
   app.route("/", tariffsRouter);
   app.route("/", allowancesRouter);
+  app.route("/", exportsRouter);
   mountSmsRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,6 +1,7 @@
 import type { AppDeps } from "./app-env";
 import { createAllowanceService, type AllowanceService } from "./features/allowances/allowances.service";
 import { createApiKeyService, type ApiKeyService } from "./features/api-keys/api-keys.service";
+import { createExportService, type ExportService } from "./features/exports/exports.service";
 import { createAvailabilityService, type AvailabilityService } from "./features/availability/availability.service";
 import { createBlockService, type BlockService } from "./features/blocks";
 import { createBookingSeriesService, type BookingSeriesService } from "./features/booking-series";
@@ -34,6 +35,7 @@ export interface Services {
   webhooks: WebhookDelivery;
   inbound: InboundService;
   allowances: AllowanceService;
+  exports: ExportService;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -72,6 +74,7 @@ export function createServices(deps: AppDeps): Services {
     outbox,
     webhooks,
     allowances: createAllowanceService({ ...deps, caps: config.ALLOWANCE_YEARLY_CAPS }),
+    exports: createExportService(deps),
     inbound: createInboundService({ ...deps, ...matching, lateCancellationHours: config.LATE_CANCELLATION_HOURS }),
   };
 }

@@ -1,0 +1,152 @@
+import { stringify } from "csv-stringify/sync";
+import { toLocal } from "./pool-time";
+
+/**
+ * Cents as German Excel reads them: decimal comma, no thousands separator.
+ *
+ * @example
+ * germanAmount(123456); // "1234,56"
+ */
+export function germanAmount(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
+}
+
+/** Cents as SEPA XML wants them: decimal point, two places. */
+export function sepaAmount(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+}
+
+/** Semicolon-separated lines (CRLF), quoted where needed: what German Excel and DATEV read. */
+export function semicolonLines(rows: (string | number | null)[][]): string {
+  return stringify(rows.map((row) => row.map((cell) => (cell === null ? "" : String(cell)))), { delimiter: ";", record_delimiter: "\r\n" });
+}
+
+/** "24.11.2026" in the pool's time zone. */
+export function germanDate(instant: Date): string {
+  const local = toLocal(instant);
+  return `${String(local.day).padStart(2, "0")}.${String(local.month).padStart(2, "0")}.${local.year}`;
+}
+
+export interface DatevHeader {
+  consultantNumber: number;
+  clientNumber: number;
+  createdAt: Date;
+  /** First and last service date of the batch. */
+  from: Date;
+  to: Date;
+  description: string;
+}
+
+const compactDate = (instant: Date) => toLocal(instant).date.replace(/-/g, "");
+
+/**
+ * The EXTF header line of a DATEV "Buchungsstapel" (format category 21, version 13) and its
+ * column line; the rows follow with `datevRow`.
+ */
+export function datevHeader(header: DatevHeader): string {
+  const created = header.createdAt.toISOString().replace(/\D/g, "").slice(0, 17);
+  const fiscalYearStart = `${toLocal(header.from).year}0101`;
+  const line = [
+    "EXTF", 700, 21, "Buchungsstapel", 13, created, "", "", "", "", header.consultantNumber, header.clientNumber,
+    fiscalYearStart, 4, compactDate(header.from), compactDate(header.to), header.description.slice(0, 30), "", 1, 0, 0, "EUR",
+  ];
+  return semicolonLines([line.map(String), [...DATEV_COLUMNS]]);
+}
+
+export const DATEV_COLUMNS = [
+  "Umsatz (ohne Soll/Haben-Kz)",
+  "Soll/Haben-Kennzeichen",
+  "WKZ Umsatz",
+  "Kurs",
+  "Basis-Umsatz",
+  "WKZ Basis-Umsatz",
+  "Konto",
+  "Gegenkonto (ohne BU-Schlüssel)",
+  "BU-Schlüssel",
+  "Belegdatum",
+  "Belegfeld 1",
+  "Belegfeld 2",
+  "Skonto",
+  "Buchungstext",
+] as const;
+
+export interface DatevBooking {
+  amountCents: number;
+  account: string;
+  contraAccount: string;
+  date: Date;
+  document: string;
+  text: string;
+}
+
+/** One booking line: debit the expense account, credit the contra account (e.g. the bank). */
+export function datevRow(booking: DatevBooking): string {
+  const date = toLocal(booking.date);
+  return semicolonLines([
+    [
+      germanAmount(booking.amountCents), "S", "EUR", "", "", "", booking.account, booking.contraAccount, "",
+      `${String(date.day).padStart(2, "0")}${String(date.month).padStart(2, "0")}`, booking.document.slice(0, 36), "", "", booking.text.slice(0, 60),
+    ],
+  ]);
+}
+
+const xml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+
+/** SEPA allows a restricted Latin set: umlauts are written out, the rest replaced. */
+export function sepaText(text: string, max = 70): string {
+  return text
+    .replace(/Ä/g, "Ae").replace(/Ö/g, "Oe").replace(/Ü/g, "Ue").replace(/ä/g, "ae").replace(/ö/g, "oe").replace(/ü/g, "ue").replace(/ß/g, "ss")
+    .normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, max);
+}
+
+export interface SepaHead {
+  messageId: string;
+  createdAt: Date;
+  count: number;
+  totalCents: number;
+  debtorName: string;
+  debtorIban: string;
+  debtorBic: string | null;
+  executionDate: string;
+}
+
+/** The start of a pain.001.001.09 credit transfer, up to the first transaction. */
+export function sepaHead(head: SepaHead): string {
+  const created = head.createdAt.toISOString().slice(0, 19);
+  const agent = head.debtorBic ? `<BICFI>${xml(head.debtorBic)}</BICFI>` : "<Othr><Id>NOTPROVIDED</Id></Othr>";
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">\n<CstmrCdtTrfInitn>\n` +
+    `<GrpHdr><MsgId>${xml(head.messageId)}</MsgId><CreDtTm>${created}</CreDtTm><NbOfTxs>${head.count}</NbOfTxs><CtrlSum>${sepaAmount(head.totalCents)}</CtrlSum>` +
+    `<InitgPty><Nm>${xml(sepaText(head.debtorName))}</Nm></InitgPty></GrpHdr>\n` +
+    `<PmtInf><PmtInfId>${xml(head.messageId)}</PmtInfId><PmtMtd>TRF</PmtMtd><BtchBookg>true</BtchBookg><NbOfTxs>${head.count}</NbOfTxs><CtrlSum>${sepaAmount(head.totalCents)}</CtrlSum>` +
+    `<PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl></PmtTpInf><ReqdExctnDt><Dt>${head.executionDate}</Dt></ReqdExctnDt>` +
+    `<Dbtr><Nm>${xml(sepaText(head.debtorName))}</Nm></Dbtr><DbtrAcct><Id><IBAN>${xml(head.debtorIban)}</IBAN></Id></DbtrAcct>` +
+    `<DbtrAgt><FinInstnId>${agent}</FinInstnId></DbtrAgt><ChrgBr>SLEV</ChrgBr>\n`
+  );
+}
+
+export interface SepaTransfer {
+  endToEndId: string;
+  amountCents: number;
+  creditorName: string;
+  creditorIban: string;
+  remittance: string;
+}
+
+export function sepaTransfer(transfer: SepaTransfer): string {
+  return (
+    `<CdtTrfTxInf><PmtId><EndToEndId>${xml(sepaText(transfer.endToEndId, 35))}</EndToEndId></PmtId>` +
+    `<Amt><InstdAmt Ccy="EUR">${sepaAmount(transfer.amountCents)}</InstdAmt></Amt>` +
+    `<Cdtr><Nm>${xml(sepaText(transfer.creditorName))}</Nm></Cdtr><CdtrAcct><Id><IBAN>${xml(transfer.creditorIban)}</IBAN></Id></CdtrAcct>` +
+    `<RmtInf><Ustrd>${xml(sepaText(transfer.remittance, 140))}</Ustrd></RmtInf></CdtTrfTxInf>\n`
+  );
+}
+
+export const SEPA_TAIL = "</PmtInf>\n</CstmrCdtTrfInitn>\n</Document>\n";

@@ -1,0 +1,121 @@
+import type { Actor } from "../../auth/actor";
+import type { Database } from "../../db/database";
+import { withRetry } from "../../db/transactions";
+import type { ExportBatch } from "../../generated/prisma/client";
+import { ApiError } from "../../lib/api-error";
+import type { Clock } from "../../lib/clock";
+import { afterCursor, isUuid, toPage } from "../../lib/pagination";
+import { normaliseIban } from "../../domain/iban";
+
+export function toBatchView(batch: ExportBatch) {
+  return {
+    id: batch.id,
+    status: batch.status,
+    upTo: batch.upTo?.toISOString() ?? null,
+    organisationId: batch.organisationId,
+    allowanceCount: batch.allowanceCount,
+    totalCents: batch.totalCents,
+    createdAt: batch.createdAt.toISOString(),
+    paidAt: batch.paidAt?.toISOString() ?? null,
+    voidedAt: batch.voidedAt?.toISOString() ?? null,
+    files: ["allowances.csv", "summary.csv", "recharge.csv", "datev.csv", "sepa.xml"].map((name) => `/v1/exports/${batch.id}/${name}`),
+  };
+}
+
+export function createExportService({ db, clock }: { db: Database; clock: Clock }) {
+  const { prisma } = db;
+
+  async function findBatch(id: string): Promise<ExportBatch> {
+    const batch = isUuid(id) ? await prisma.exportBatch.findUnique({ where: { id } }) : null;
+    if (!batch) throw new ApiError("NOT_FOUND", `No export batch with id ${id}.`);
+    return batch;
+  }
+
+  return {
+    findBatch,
+
+    /**
+     * Moves every approved, not yet exported allowance (up to a date, optionally of one
+     * organisation) into a new batch, atomically. Rows are claimed with FOR UPDATE SKIP LOCKED:
+     * simultaneous exports split the allowances between them and never share one.
+     */
+    async create(actor: Actor, input: { upTo?: string; organisationId?: string }) {
+      if (input.organisationId && !isUuid(input.organisationId)) throw new ApiError("NOT_FOUND", `No organisation with id ${input.organisationId}.`);
+      const upTo = input.upTo ? new Date(input.upTo) : null;
+      const batch = await withRetry(() =>
+        prisma.$transaction(async (tx) => {
+          const now = clock.now();
+          const claimed = await tx.$queryRaw<{ id: string; amountCents: number }[]>`
+            SELECT "id"::text AS "id", "amountCents" FROM "Allowance"
+            WHERE "status" = 'approved' AND "exportBatchId" IS NULL
+              AND (${upTo}::timestamptz IS NULL OR "serviceDate" <= ${upTo}::timestamptz)
+              AND (${input.organisationId ?? null}::uuid IS NULL OR "organisationId" = ${input.organisationId ?? null}::uuid)
+            FOR UPDATE SKIP LOCKED`;
+          if (claimed.length === 0) return null;
+          const created = await tx.exportBatch.create({
+            data: {
+              upTo,
+              organisationId: input.organisationId ?? null,
+              allowanceCount: claimed.length,
+              totalCents: claimed.reduce((sum, row) => sum + Number(row.amountCents), 0),
+              createdByKeyId: actor.keyId,
+              createdAt: now,
+            },
+          });
+          await tx.allowance.updateMany({ where: { id: { in: claimed.map((row) => row.id) } }, data: { status: "exported", exportBatchId: created.id } });
+          return created;
+        }),
+      );
+      if (!batch) throw new ApiError("CONFLICT", "Nothing to export: no approved allowance is waiting (no empty batch was created).");
+      return toBatchView(batch);
+    },
+
+    async list(query: { limit: number; cursor?: string }) {
+      const rows = await prisma.exportBatch.findMany({ where: afterCursor(query.cursor), orderBy: { id: "asc" }, take: query.limit + 1 });
+      return toPage(rows, query.limit, toBatchView);
+    },
+
+    /** The batch with the interpreters the SEPA file leaves out (no valid IBAN). */
+    async get(id: string) {
+      const batch = await findBatch(id);
+      const people = await prisma.allowance.groupBy({ by: ["interpreterId"], where: { exportBatchId: id }, _sum: { amountCents: true } });
+      const interpreters = await prisma.interpreter.findMany({ where: { id: { in: people.map((row) => row.interpreterId) } }, select: { id: true, name: true, iban: true } });
+      const skipped = interpreters
+        .filter((person) => !person.iban || !normaliseIban(person.iban))
+        .map((person) => ({
+          interpreterId: person.id,
+          name: person.name,
+          amountCents: people.find((row) => row.interpreterId === person.id)?._sum.amountCents ?? 0,
+          reason: person.iban ? "IBAN ungültig" : "keine IBAN hinterlegt",
+        }));
+      return { ...toBatchView(batch), sepaSkipped: skipped };
+    },
+
+    /** Before it is paid: the batch is voided and its allowances are approved (exportable) again. */
+    async void(id: string) {
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "voided", voidedAt: clock.now() } });
+        if (count === 0) {
+          const batch = await findBatch(id);
+          throw new ApiError("INVALID_TRANSITION", `The batch is ${batch.status}; only an exported batch can be voided.`, { from: batch.status, to: "voided" });
+        }
+        await tx.allowance.updateMany({ where: { exportBatchId: id }, data: { status: "approved", exportBatchId: null } });
+        return toBatchView(await tx.exportBatch.findUniqueOrThrow({ where: { id } }));
+      });
+    },
+
+    async markPaid(id: string) {
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "paid", paidAt: clock.now() } });
+        if (count === 0) {
+          const batch = await findBatch(id);
+          throw new ApiError("INVALID_TRANSITION", `The batch is ${batch.status}; only an exported batch can be marked paid.`, { from: batch.status, to: "paid" });
+        }
+        await tx.allowance.updateMany({ where: { exportBatchId: id }, data: { status: "paid" } });
+        return toBatchView(await tx.exportBatch.findUniqueOrThrow({ where: { id } }));
+      });
+    },
+  };
+}
+
+export type ExportService = ReturnType<typeof createExportService>;
