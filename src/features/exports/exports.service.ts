@@ -25,8 +25,9 @@ export function toBatchView(batch: ExportBatch) {
 export function createExportService({ db, clock }: { db: Database; clock: Clock }) {
   const { prisma } = db;
 
-  async function findBatch(id: string): Promise<ExportBatch> {
-    const batch = isUuid(id) ? await prisma.exportBatch.findUnique({ where: { id } }) : null;
+  // Reads through the given client: inside a transaction the embedded database has no other connection.
+  async function findBatch(id: string, client: Pick<typeof prisma, "exportBatch"> = prisma): Promise<ExportBatch> {
+    const batch = isUuid(id) ? await client.exportBatch.findUnique({ where: { id } }) : null;
     if (!batch) throw new ApiError("NOT_FOUND", `No export batch with id ${id}.`);
     return batch;
   }
@@ -94,9 +95,9 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
     /** Before it is paid: the batch is voided and its allowances are approved (exportable) again. */
     async void(id: string) {
       return prisma.$transaction(async (tx) => {
-        const { count } = await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "voided", voidedAt: clock.now() } });
+        const { count } = isUuid(id) ? await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "voided", voidedAt: clock.now() } }) : { count: 0 };
         if (count === 0) {
-          const batch = await findBatch(id);
+          const batch = await findBatch(id, tx);
           throw new ApiError("INVALID_TRANSITION", `The batch is ${batch.status}; only an exported batch can be voided.`, { from: batch.status, to: "voided" });
         }
         await tx.allowance.updateMany({ where: { exportBatchId: id }, data: { status: "approved", exportBatchId: null } });
@@ -106,9 +107,9 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
 
     async markPaid(id: string) {
       return prisma.$transaction(async (tx) => {
-        const { count } = await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "paid", paidAt: clock.now() } });
+        const { count } = isUuid(id) ? await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "paid", paidAt: clock.now() } }) : { count: 0 };
         if (count === 0) {
-          const batch = await findBatch(id);
+          const batch = await findBatch(id, tx);
           throw new ApiError("INVALID_TRANSITION", `The batch is ${batch.status}; only an exported batch can be marked paid.`, { from: batch.status, to: "paid" });
         }
         await tx.allowance.updateMany({ where: { exportBatchId: id }, data: { status: "paid" } });
