@@ -48,11 +48,13 @@ const compactDate = (instant: Date) => toLocal(instant).date.replace(/-/g, "");
 export function datevHeader(header: DatevHeader): string {
   const created = header.createdAt.toISOString().replace(/\D/g, "").slice(0, 17);
   const fiscalYearStart = `${toLocal(header.from).year}0101`;
+  // DATEV reads the header's text fields in double quotes only ("EXTF";700;21;"Buchungsstapel";…).
+  const text = (value: string) => `"${value.replace(/"/g, '""')}"`;
   const line = [
-    "EXTF", 700, 21, "Buchungsstapel", 13, created, "", "", "", "", header.consultantNumber, header.clientNumber,
-    fiscalYearStart, 4, compactDate(header.from), compactDate(header.to), header.description.slice(0, 30), "", 1, 0, 0, "EUR",
+    text("EXTF"), 700, 21, text("Buchungsstapel"), 13, created, "", "", "", "", header.consultantNumber, header.clientNumber,
+    fiscalYearStart, 4, compactDate(header.from), compactDate(header.to), text(header.description.slice(0, 30)), "", 1, 0, 0, text("EUR"),
   ];
-  return semicolonLines([line.map(String), [...DATEV_COLUMNS]]);
+  return `${line.join(";")}\r\n${semicolonLines([[...DATEV_COLUMNS]])}`;
 }
 
 export const DATEV_COLUMNS = [

@@ -394,12 +394,12 @@ describe("tariffs and allowances", () => {
         ctx.clock.set("2026-11-25T10:01:00Z");
         const lateCancel = await rheinErft.client.post(`/v1/bookings/${late.bookingId}/cancel`, { reason: "Termin entfällt" });
         expect(lateCancel.status, JSON.stringify(lateCancel.body)).toBe(200);
-        expect(lateCancel.body).toMatchObject({ status: "cancelled", lateCancellation: true });
+        expect(lateCancel.body).toMatchObject({ status: "cancelled", cancellation: { late: true } });
 
         ctx.clock.set("2026-11-25T11:59:00Z");
         const earlyCancel = await rheinErft.client.post(`/v1/bookings/${early.bookingId}/cancel`, { reason: "Termin entfällt" });
         expect(earlyCancel.status, JSON.stringify(earlyCancel.body)).toBe(200);
-        expect(earlyCancel.body).toMatchObject({ status: "cancelled", lateCancellation: false });
+        expect(earlyCancel.body).toMatchObject({ status: "cancelled", cancellation: { late: false } });
       } finally {
         ctx.clock.set(NOW);
       }
@@ -425,7 +425,7 @@ describe("tariffs and allowances", () => {
         // The booking itself, now without interpreter, is cancelled late: still nobody to pay.
         const withdrawn = await duren.client.post(`/v1/bookings/${job.bookingId}/cancel`, { reason: "kein Ersatz" });
         expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
-        expect(withdrawn.body).toMatchObject({ status: "cancelled", lateCancellation: true });
+        expect(withdrawn.body).toMatchObject({ status: "cancelled", cancellation: { late: true } });
       } finally {
         ctx.clock.set(NOW);
       }
