@@ -6,6 +6,17 @@ export const IdParamSchema = z.object({
 
 export const TimestampSchema = z.string().openapi({ format: "date-time", example: "2026-11-21T08:30:00.000Z" });
 
+/** PostgreSQL has no year 0: its first date is 0001-01-01 and its first instant 0001-01-01T00:00:00Z. */
+const FIRST_INSTANT = Date.parse("0001-01-01T00:00:00Z");
+const FROM_YEAR_ONE = "Years start at 0001 (there is no year 0)";
+
+/** An ISO 8601 date (YYYY-MM-DD) the database can store. */
+export const isoDate = () => z.iso.date().refine((value) => value >= "0001-01-01", FROM_YEAR_ONE);
+
+/** An ISO 8601 date and time with `Z` or an offset, at an instant the database can store. */
+export const isoDateTime = (message?: string) =>
+  z.iso.datetime({ offset: true, ...(message ? { message } : {}) }).refine((value) => Date.parse(value) >= FIRST_INSTANT, FROM_YEAR_ONE);
+
 /** Free text with a length limit and surrounding white space removed; empty is refused. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
 

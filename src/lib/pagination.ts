@@ -93,6 +93,9 @@ export function encodeTimeCursor(time: Date, id: string): string {
   return btoa(`${time.toISOString()}|${id}`).replace(/=+$/, "");
 }
 
+/** A UTC timestamp from year 0001 to 9999, as `toISOString` writes it (PostgreSQL has no year 0). */
+const CURSOR_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * @throws {ApiError} VALIDATION_FAILED for a cursor this API did not hand out
  */
@@ -105,8 +108,9 @@ export function decodeTimeCursor(cursor: string | undefined): { time: Date; id: 
     // handled below
   }
   const [time, id] = decoded.split("|");
-  const parsed = time ? new Date(time) : new Date(Number.NaN);
-  if (!id || !UUID.test(id) || Number.isNaN(parsed.getTime())) {
+  // Exactly as encodeTimeCursor writes it: JavaScript dates reach far beyond PostgreSQL's range.
+  const parsed = time && CURSOR_TIME.test(time) ? new Date(time) : new Date(Number.NaN);
+  if (!id || !UUID.test(id) || Number.isNaN(parsed.getTime()) || parsed.toISOString() !== time) {
     throw new ApiError("VALIDATION_FAILED", "The cursor is not one this API handed out.", [
       { path: ["cursor"], message: "Invalid cursor", code: "invalid_cursor", in: "query" },
     ]);

@@ -65,7 +65,7 @@ export function createApiKeyService({ db, random, clock }: ApiKeyServiceDeps) {
             { path: ["organisationId"], message: "Unknown organisation", code: "unknown_reference", in: "body" },
           ]);
         }
-      } else if (input.organisationId) {
+      } else if (input.organisationId !== undefined) {
         throw validationError(`A ${input.role} key is not bound to an organisation: leave out organisationId.`, [
           { path: ["organisationId"], message: `Not allowed for role ${input.role}`, code: "not_allowed", in: "body" },
         ]);

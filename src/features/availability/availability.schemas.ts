@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { parseClockTime } from "../../domain/pool-time";
-import { text } from "../../lib/common-schemas";
+import { isoDate, text } from "../../lib/common-schemas";
 
 const ClockTimeSchema = z
   .string()
@@ -18,8 +18,8 @@ export const WeeklySlotSchema = z
 
 export const AbsenceSchema = z
   .strictObject({
-    from: z.iso.date().openapi({ example: "2026-12-01" }),
-    to: z.iso.date().openapi({ example: "2026-12-05" }),
+    from: isoDate().openapi({ example: "2026-12-01" }),
+    to: isoDate().openapi({ example: "2026-12-05" }),
     note: text(200).nullable().optional().openapi({ example: "Urlaub" }),
   })
   .refine((absence) => absence.from <= absence.to, { message: "`from` must not be after `to`", path: ["to"] })

@@ -4,7 +4,7 @@ import { withRetry } from "../../db/transactions";
 import { ACTIVE_STATUSES } from "../../domain/booking-lifecycle";
 import { MAX_OCCURRENCES, weeklyOccurrences } from "../../domain/recurrence";
 import { ApiError, validationError } from "../../lib/api-error";
-import { IdParamSchema, TimestampSchema } from "../../lib/common-schemas";
+import { IdParamSchema, TimestampSchema, isoDate, isoDateTime } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { isUuid } from "../../lib/pagination";
@@ -25,7 +25,7 @@ import {
 const RecurrenceSchema = z
   .strictObject({
     weekdays: z.array(z.number().int().min(1).max(7)).min(1).max(7).openapi({ description: "1 = Monday … 7 = Sunday", example: [2, 4] }),
-    until: z.iso.date().optional().openapi({ description: "Last date (inclusive)", example: "2027-03-31" }),
+    until: isoDate().optional().openapi({ description: "Last date (inclusive)", example: "2027-03-31" }),
     count: z.number().int().min(1).max(MAX_OCCURRENCES).optional(),
   })
   .refine((rule) => (rule.until === undefined) !== (rule.count === undefined), { message: "Give either `until` or `count`" })
@@ -50,7 +50,7 @@ const SeriesSchema = z
 
 const CancelSeriesSchema = CancelBookingSchema.extend({
   cancelledBy: z.enum(["requester", "coordinator"]).optional().openapi({ description: "Defaults to the key's role; requester keys always cancel as requester" }),
-  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Cancel the occurrences starting at or after this time (default: now)" }),
+  from: isoDateTime().optional().openapi({ description: "Cancel the occurrences starting at or after this time (default: now)" }),
 }).openapi("CancelBookingSeries");
 
 export function createBookingSeriesService(deps: BookingServiceDeps & { actions: () => BookingActionService }) {

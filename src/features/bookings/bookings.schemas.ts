@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { BOOKING_STATUSES } from "../../domain/booking-lifecycle";
 import { EXCLUSION_RULES } from "../../domain/matching";
-import { PostcodeSchema, TimestampSchema, booleanQuery, text } from "../../lib/common-schemas";
+import { PostcodeSchema, TimestampSchema, booleanQuery, isoDateTime, text } from "../../lib/common-schemas";
 import { PageQuerySchema, pageSchema } from "../../lib/pagination";
 import { LanguageCodeSchema, MODES } from "../interpreters/interpreters.schemas";
 
@@ -28,8 +28,7 @@ const GenderPreferenceSchema = z
   })
   .openapi("GenderPreference");
 
-const StartsAtSchema = z.iso
-  .datetime({ offset: true, message: "ISO 8601 date and time with offset, e.g. 2026-11-25T09:30:00+01:00" })
+const StartsAtSchema = isoDateTime("ISO 8601 date and time with offset, e.g. 2026-11-25T09:30:00+01:00")
   .openapi({ example: "2026-11-25T09:30:00+01:00" });
 
 /** The fields of a booking request, shared by single bookings and series. */

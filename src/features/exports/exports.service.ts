@@ -41,7 +41,7 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
      * simultaneous exports split the allowances between them and never share one.
      */
     async create(actor: Actor, input: { upTo?: string; organisationId?: string }) {
-      if (input.organisationId && !isUuid(input.organisationId)) throw new ApiError("NOT_FOUND", `No organisation with id ${input.organisationId}.`);
+      if (input.organisationId !== undefined && !isUuid(input.organisationId)) throw new ApiError("NOT_FOUND", `No organisation with id ${input.organisationId}.`);
       const upTo = input.upTo ? new Date(input.upTo) : null;
       const batch = await withRetry(() =>
         prisma.$transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/api-error";
-import { IdParamSchema, TimestampSchema } from "../../lib/common-schemas";
+import { IdParamSchema, TimestampSchema, isoDateTime } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { PageQuerySchema, pageSchema } from "../../lib/pagination";
@@ -42,7 +42,7 @@ const createRoute = defineRoute({
     body: {
       ...jsonBody(
         z.strictObject({
-          upTo: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only jobs up to this time" }),
+          upTo: isoDateTime().optional().openapi({ description: "Only jobs up to this time" }),
           organisationId: z.string().max(100).optional().openapi({ description: "Only this organisation's allowances" }),
         }).openapi("CreateExport"),
       ),

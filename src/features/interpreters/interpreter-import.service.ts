@@ -4,6 +4,7 @@ import { parseInterpreterCsv, type CsvProblem } from "../../domain/interpreter-c
 import { normaliseMobileNumber } from "../../domain/phone";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPaths } from "../../lib/storable-text";
 import { CreateInterpreterSchema, UpdateInterpreterSchema, type UpdateInterpreter } from "./interpreters.schemas";
 import { consentTime, interpreterColumns, phoneConflict } from "./interpreters.service";
 
@@ -58,6 +59,11 @@ export function createInterpreterImportService({ db, clock }: { db: Database; cl
         const parsed = match ? UpdateInterpreterSchema.safeParse(record.values) : CreateInterpreterSchema.safeParse(record.values);
         if (!parsed.success) {
           problems.push(...zodProblems(record.line, parsed.error));
+          return [];
+        }
+        const unstorable = unstorableTextPaths(parsed.data);
+        if (unstorable.length > 0) {
+          problems.push(...unstorable.map((path) => ({ row: record.line, field: path.map(String).join("."), message: UNSTORABLE_TEXT_MESSAGE })));
           return [];
         }
         return [{ line: record.line, match, input: parsed.data as UpdateInterpreter }];

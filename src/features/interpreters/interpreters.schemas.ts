@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { canonicalLanguageCode } from "../../domain/languages";
 import { normaliseIban } from "../../domain/iban";
 import { normaliseMobileNumber } from "../../domain/phone";
-import { PostcodeSchema, TimestampSchema, booleanQuery, text } from "../../lib/common-schemas";
+import { PostcodeSchema, TimestampSchema, booleanQuery, isoDate, text } from "../../lib/common-schemas";
 import { PageQuerySchema, pageSchema } from "../../lib/pagination";
 
 export const GENDERS = ["female", "male", "diverse"] as const;
@@ -53,7 +53,7 @@ const IbanSchema = z
 export const TrainingSchema = z
   .strictObject({
     title: text(200).openapi({ example: "Grundlagen des Dolmetschens im Gemeinwesen" }),
-    date: z.iso.date().openapi({ example: "2026-03-14" }),
+    date: isoDate().openapi({ example: "2026-03-14" }),
   })
   .openapi("Training");
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { normaliseMobileNumber } from "../../domain/phone";
 import type { Prisma } from "../../generated/prisma/client";
+import type { SmsStatus } from "../../generated/prisma/enums";
 import { TimestampSchema } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonContent } from "../../lib/define-route";
@@ -10,6 +11,9 @@ import { twiml, verifyTwilioSignature, type TwilioParams } from "./twilio-webhoo
 const paramsOf = (c: unknown) => (c as { get(key: "twilioParams"): TwilioParams }).get("twilioParams");
 
 const tags = ["SMS"];
+
+/** Every status a message can have (the filter of GET /v1/sms/messages). */
+const SMS_STATUSES = ["queued", "sending", "sent", "delivered", "undelivered", "failed", "unknown", "received"] as const satisfies readonly SmsStatus[];
 
 const TwilioFormSchema = z.object({
   MessageSid: z.string(),
@@ -73,7 +77,7 @@ const listRoute = defineRoute({
       to: z.string().max(40).optional().openapi({ description: "A phone number (national format accepted)" }),
       direction: z.enum(["outbound", "inbound"]).optional(),
       bookingId: z.string().max(100).optional(),
-      status: z.string().max(20).optional(),
+      status: z.enum(SMS_STATUSES).optional(),
     }),
   },
   responses: { 200: jsonContent(pageSchema(MessageSchema, "SmsMessagePage"), "A page of messages") },
@@ -113,7 +117,7 @@ export const smsRouter = createRouter()
         query.to ? { OR: [{ to: phone?.ok ? phone.e164 : query.to }, { from: phone?.ok ? phone.e164 : query.to }] } : {},
         query.direction ? { direction: query.direction } : {},
         query.bookingId ? { bookingId: query.bookingId } : {},
-        query.status ? { status: query.status as Prisma.EnumSmsStatusFilter["equals"] } : {},
+        query.status ? { status: query.status } : {},
       ],
     };
     const rows = await c.get("deps").db.prisma.smsMessage.findMany({ where, orderBy: { id: "asc" }, take: query.limit + 1 });

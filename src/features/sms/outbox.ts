@@ -154,7 +154,9 @@ export function createOutbox(deps: OutboxDeps) {
 
     /** Applies a delivery report (POST /v1/sms/status); returns the message if it is ours. */
     async recordStatus(providerSid: string, providerStatus: string, errorCode?: string) {
-      const status = PROVIDER_STATUS[providerStatus.toLowerCase()];
+      // Own keys only: "constructor" or "__proto__" are no statuses.
+      const key = providerStatus.toLowerCase();
+      const status = Object.hasOwn(PROVIDER_STATUS, key) ? PROVIDER_STATUS[key] : undefined;
       const message = await prisma.smsMessage.findUnique({ where: { providerSid } });
       if (!message || !status) return message;
       if (RANK[status] < RANK[message.status] || message.status === status) return message;

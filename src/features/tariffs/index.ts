@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Prisma } from "../../generated/prisma/client";
 import { validationError } from "../../lib/api-error";
-import { TimestampSchema } from "../../lib/common-schemas";
+import { TimestampSchema, isoDate } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { isUuid } from "../../lib/pagination";
@@ -39,7 +39,7 @@ const LateCancellationSchema = z
 
 const TariffInputSchema = z
   .strictObject({
-    validFrom: z.iso.date().openapi({ description: "Applies to jobs starting on or after this local date", example: "2026-01-01" }),
+    validFrom: isoDate().openapi({ description: "Applies to jobs starting on or after this local date", example: "2026-01-01" }),
     organisationKind: z.enum(ORGANISATION_KINDS).optional(),
     organisationId: z.string().max(100).optional(),
     model: ModelSchema,
@@ -124,7 +124,7 @@ export const tariffsRouter = createRouter()
     const ids = [...new Set(tariffs.flatMap((tariff) => (tariff.organisationId ? [tariff.organisationId] : [])))];
     const known = new Set((await db.prisma.organisation.findMany({ where: { id: { in: ids.filter(isUuid) } }, select: { id: true } })).map((row) => row.id));
     const problems = tariffs.flatMap((tariff, index) =>
-      tariff.organisationId && !known.has(tariff.organisationId)
+      tariff.organisationId !== undefined && !known.has(tariff.organisationId)
         ? [{ path: ["tariffs", index, "organisationId"], message: "Unknown organisation", in: "body" }]
         : tariff.organisationId && tariff.organisationKind
           ? [{ path: ["tariffs", index], message: "Give organisationId or organisationKind, not both", in: "body" }]
