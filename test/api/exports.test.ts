@@ -10,13 +10,12 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { isValidIBAN } from "ibantools";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import type { NodeDatabase } from "../../src/db/open-database";
 import { expectError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID, UUID } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { createTestContext, newInterpreter, type ApiClient, type TestContext } from "../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { privateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const LANGUAGE = "tet";
@@ -70,23 +69,7 @@ interface Person {
   iban?: string | null;
 }
 
-async function ownDatabase(): Promise<{ db: NodeDatabase; dispose(): Promise<void> }> {
-  if (testDbKind() === "postgres") {
-    const url = await createScratchDatabase(postgresBaseUrl(), "exports");
-    const db = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize: 20 });
-    await db.migrate();
-    return {
-      db,
-      async dispose() {
-        await db.close();
-        await dropScratchDatabase(url);
-      },
-    };
-  }
-  const db = await openDatabase({ dataDir: "memory://" });
-  await db.migrate();
-  return { db, dispose: () => db.close() };
-}
+const ownDatabase = () => privateDatabase("exports", 20);
 
 const plusMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 /** Cents as the CSV files write them: "1234,56". */

@@ -6,13 +6,12 @@
 // shared database this file would change what every other file's completed bookings pay, and the
 // yearly-cap report looks at every allowance of a year.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import type { NodeDatabase } from "../../src/db/open-database";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { createTestContext, newInterpreter, type ApiClient, type TestContext } from "../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { privateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const LANGUAGE = "tet";
@@ -58,23 +57,7 @@ interface Org {
 const BLOCK = { kind: "block", firstBlockMinutes: 60, firstBlockCents: 2500, incrementMinutes: 30, incrementCents: 500 } as const;
 const HOURLY = { kind: "hourly", centsPerHour: 1500, roundingMinutes: 15 } as const;
 
-async function ownDatabase(): Promise<{ db: NodeDatabase; dispose(): Promise<void> }> {
-  if (testDbKind() === "postgres") {
-    const url = await createScratchDatabase(postgresBaseUrl(), "tariffs");
-    const db = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize: 10 });
-    await db.migrate();
-    return {
-      db,
-      async dispose() {
-        await db.close();
-        await dropScratchDatabase(url);
-      },
-    };
-  }
-  const db = await openDatabase({ dataDir: "memory://" });
-  await db.migrate();
-  return { db, dispose: () => db.close() };
-}
+const ownDatabase = () => privateDatabase("tariffs", 10);
 
 /** An instant `minutes` after `iso`, as ISO text. */
 const plusMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();

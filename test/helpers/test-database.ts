@@ -31,3 +31,27 @@ export function postgresBaseUrl(): string {
   if (!url) throw new Error("TEST_DATABASE_URL is not set");
   return url;
 }
+
+/**
+ * A database of the test file's own, for tests that touch pool-wide state (tariffs, exports of
+ * every organisation, the SMS send schedule): in memory on the embedded project, a scratch
+ * database on the server in the postgres project. `dispose` closes (and drops) it.
+ */
+export async function privateDatabase(label: string, poolSize = 20): Promise<{ db: NodeDatabase; dispose(): Promise<void> }> {
+  if (testDbKind() === "postgres") {
+    const { createScratchDatabase, dropScratchDatabase } = await import("./postgres-admin");
+    const url = await createScratchDatabase(postgresBaseUrl(), label);
+    const db = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize });
+    await db.migrate();
+    return {
+      db,
+      async dispose() {
+        await db.close();
+        await dropScratchDatabase(url);
+      },
+    };
+  }
+  const db = await openDatabase({ dataDir: "memory://" });
+  await db.migrate();
+  return { db, dispose: () => db.close() };
+}

@@ -9,16 +9,14 @@
 // "exactly once" would be sound.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { NodeDatabase } from "../../../src/db/open-database";
-import { openDatabase } from "../../../src/db/open-database";
 import { enqueueSms } from "../../../src/features/sms/outbox";
 import { createServices } from "../../../src/services";
 import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
 import { expectError, expectValidationError } from "../../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../../helpers/fixtures";
 import { walkPages } from "../../helpers/pagination";
-import { createScratchDatabase, dropScratchDatabase } from "../../helpers/postgres-admin";
 import { createTestContext, newInterpreter, newOrganisation, toE164, uniqueMobile, type TestContext } from "../../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../../helpers/test-database";
+import { privateDatabase } from "../../helpers/test-database";
 import { messageSid, postTwilioWebhook, sendSms, smsTestConfig } from "../../helpers/twilio";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
@@ -45,23 +43,7 @@ interface Message {
   sentAt: string | null;
 }
 
-async function ownDatabase(): Promise<{ db: NodeDatabase; dispose(): Promise<void> }> {
-  if (testDbKind() === "postgres") {
-    const url = await createScratchDatabase(postgresBaseUrl(), "smsoutbox");
-    const db = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize: 10 });
-    await db.migrate();
-    return {
-      db,
-      async dispose() {
-        await db.close();
-        await dropScratchDatabase(url);
-      },
-    };
-  }
-  const db = await openDatabase({ dataDir: "memory://" });
-  await db.migrate();
-  return { db, dispose: () => db.close() };
-}
+const ownDatabase = () => privateDatabase("smsoutbox", 10);
 
 /** "+4915112345678" as a coordinator would type it: "0151 12345678". */
 const national = (e164: string) => `0${e164.slice(3, 6)} ${e164.slice(6)}`;
