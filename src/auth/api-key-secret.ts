@@ -1,3 +1,4 @@
+import { sha256Hex } from "../lib/encoding";
 import { toBase64Url, type RandomSource } from "../lib/random";
 
 /** Keys look like `dp_<43 base64url chars>`: 256 random bits, recognisable in configs and logs scans. */
@@ -16,9 +17,8 @@ export function generateApiKey(random: RandomSource): string {
 }
 
 /** SHA-256 of the key, hex. Keys carry ≥128 random bits, so a fast unsalted hash is enough. */
-export async function hashApiKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+export function hashApiKey(key: string): Promise<string> {
+  return sha256Hex(key);
 }
 
 /** The part of a key that may be shown again later, so people can tell their keys apart. */

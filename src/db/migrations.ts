@@ -1,3 +1,4 @@
+import { sha256Hex } from "../lib/encoding";
 import type { SqlConnection } from "./sql-connection";
 
 /** One migration folder of `prisma/migrations`, read into memory. */
@@ -107,9 +108,4 @@ async function applyOne(connection: SqlConnection, migration: Migration, checksu
     const reason = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${reason}`, { cause: error });
   }
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { escapeXml } from "../lib/encoding";
 import { toLocal } from "./pool-time";
 
 /**
@@ -94,9 +95,6 @@ export function datevRow(booking: DatevBooking): string {
   ]);
 }
 
-const xml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-
 /** SEPA allows a restricted Latin set: umlauts are written out, the rest replaced. */
 export function sepaText(text: string, max = 70): string {
   return text
@@ -122,14 +120,14 @@ export interface SepaHead {
 /** The start of a pain.001.001.09 credit transfer, up to the first transaction. */
 export function sepaHead(head: SepaHead): string {
   const created = head.createdAt.toISOString().slice(0, 19);
-  const agent = head.debtorBic ? `<BICFI>${xml(head.debtorBic)}</BICFI>` : "<Othr><Id>NOTPROVIDED</Id></Othr>";
+  const agent = head.debtorBic ? `<BICFI>${escapeXml(head.debtorBic)}</BICFI>` : "<Othr><Id>NOTPROVIDED</Id></Othr>";
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">\n<CstmrCdtTrfInitn>\n` +
-    `<GrpHdr><MsgId>${xml(head.messageId)}</MsgId><CreDtTm>${created}</CreDtTm><NbOfTxs>${head.count}</NbOfTxs><CtrlSum>${sepaAmount(head.totalCents)}</CtrlSum>` +
-    `<InitgPty><Nm>${xml(sepaText(head.debtorName))}</Nm></InitgPty></GrpHdr>\n` +
-    `<PmtInf><PmtInfId>${xml(head.messageId)}</PmtInfId><PmtMtd>TRF</PmtMtd><BtchBookg>true</BtchBookg><NbOfTxs>${head.count}</NbOfTxs><CtrlSum>${sepaAmount(head.totalCents)}</CtrlSum>` +
+    `<GrpHdr><MsgId>${escapeXml(head.messageId)}</MsgId><CreDtTm>${created}</CreDtTm><NbOfTxs>${head.count}</NbOfTxs><CtrlSum>${sepaAmount(head.totalCents)}</CtrlSum>` +
+    `<InitgPty><Nm>${escapeXml(sepaText(head.debtorName))}</Nm></InitgPty></GrpHdr>\n` +
+    `<PmtInf><PmtInfId>${escapeXml(head.messageId)}</PmtInfId><PmtMtd>TRF</PmtMtd><BtchBookg>true</BtchBookg><NbOfTxs>${head.count}</NbOfTxs><CtrlSum>${sepaAmount(head.totalCents)}</CtrlSum>` +
     `<PmtTpInf><SvcLvl><Cd>SEPA</Cd></SvcLvl></PmtTpInf><ReqdExctnDt><Dt>${head.executionDate}</Dt></ReqdExctnDt>` +
-    `<Dbtr><Nm>${xml(sepaText(head.debtorName))}</Nm></Dbtr><DbtrAcct><Id><IBAN>${xml(head.debtorIban)}</IBAN></Id></DbtrAcct>` +
+    `<Dbtr><Nm>${escapeXml(sepaText(head.debtorName))}</Nm></Dbtr><DbtrAcct><Id><IBAN>${escapeXml(head.debtorIban)}</IBAN></Id></DbtrAcct>` +
     `<DbtrAgt><FinInstnId>${agent}</FinInstnId></DbtrAgt><ChrgBr>SLEV</ChrgBr>\n`
   );
 }
@@ -144,10 +142,10 @@ export interface SepaTransfer {
 
 export function sepaTransfer(transfer: SepaTransfer): string {
   return (
-    `<CdtTrfTxInf><PmtId><EndToEndId>${xml(sepaText(transfer.endToEndId, 35))}</EndToEndId></PmtId>` +
+    `<CdtTrfTxInf><PmtId><EndToEndId>${escapeXml(sepaText(transfer.endToEndId, 35))}</EndToEndId></PmtId>` +
     `<Amt><InstdAmt Ccy="EUR">${sepaAmount(transfer.amountCents)}</InstdAmt></Amt>` +
-    `<Cdtr><Nm>${xml(sepaText(transfer.creditorName))}</Nm></Cdtr><CdtrAcct><Id><IBAN>${xml(transfer.creditorIban)}</IBAN></Id></CdtrAcct>` +
-    `<RmtInf><Ustrd>${xml(sepaText(transfer.remittance, 140))}</Ustrd></RmtInf></CdtTrfTxInf>\n`
+    `<Cdtr><Nm>${escapeXml(sepaText(transfer.creditorName))}</Nm></Cdtr><CdtrAcct><Id><IBAN>${escapeXml(transfer.creditorIban)}</IBAN></Id></CdtrAcct>` +
+    `<RmtInf><Ustrd>${escapeXml(sepaText(transfer.remittance, 140))}</Ustrd></RmtInf></CdtTrfTxInf>\n`
   );
 }
 

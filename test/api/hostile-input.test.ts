@@ -16,14 +16,13 @@
 import fc from "fast-check";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import type { NodeDatabase } from "../../src/db/open-database";
 import { ERROR_STATUS } from "../../src/lib/api-error";
 import { silentLogger, type Logger } from "../../src/lib/logger";
 import { createServices } from "../../src/services";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { privateDatabase, testDbKind } from "../helpers/test-database";
 import { messageSid, POOL_NUMBER, PUBLIC_BASE_URL, smsTestConfig, TWILIO_TEST_TOKEN } from "../helpers/twilio";
 
 function positiveInteger(value: string | undefined, fallback: number): number {
@@ -505,23 +504,7 @@ interface OwnDatabase {
   dispose(): Promise<void>;
 }
 
-async function ownDatabase(): Promise<OwnDatabase> {
-  if (testDbKind() === "postgres") {
-    const url = await createScratchDatabase(postgresBaseUrl(), "hostile");
-    const db = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize: 10 });
-    await db.migrate();
-    return {
-      db,
-      async dispose() {
-        await db.close();
-        await dropScratchDatabase(url);
-      },
-    };
-  }
-  const db = await openDatabase({ dataDir: "memory://" });
-  await db.migrate();
-  return { db, dispose: () => db.close() };
-}
+const ownDatabase = (): Promise<OwnDatabase> => privateDatabase("hostile", 10);
 
 describe("hostile input to every operation in /openapi.json", () => {
   let own: OwnDatabase | undefined;

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { validateRequest } from "twilio/lib/webhooks/webhooks";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../lib/api-error";
+import { escapeXml } from "../../lib/encoding";
 
 /** The form fields of a verified Twilio webhook, for the handler. */
 export type TwilioParams = Record<string, string>;
@@ -31,9 +32,6 @@ export const verifyTwilioSignature = createMiddleware<AppEnv & { Variables: { tw
   c.set("twilioParams", params);
   await next();
 });
-
-const escapeXml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 /** A TwiML answer with one reply message, or none. */
 export function twiml(reply: string | null): string {

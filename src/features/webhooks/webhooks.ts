@@ -1,6 +1,7 @@
 import type { Database } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Clock } from "../../lib/clock";
+import { toHex } from "../../lib/encoding";
 import type { Logger } from "../../lib/logger";
 import { toBase64Url, type RandomSource } from "../../lib/random";
 
@@ -34,7 +35,7 @@ export function newWebhookSecret(random: RandomSource): string {
 export async function signWebhook(secret: string, timestamp: string, body: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
-  return `sha256=${Array.from(new Uint8Array(signature), (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return `sha256=${toHex(signature)}`;
 }
 
 /** Queues a status change for the organisation's webhook (if it has one), in the caller's transaction. */
