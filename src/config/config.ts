@@ -31,6 +31,14 @@ export const ConfigSchema = z.object({
   PUBLIC_BASE_URL: optional(z.url({ protocol: /^https?$/ })),
   BODY_LIMIT_BYTES: withDefault(z.coerce.number().int().min(1024), 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0), 10_000),
+  /** Requests per API key per minute (0: no limit); over it the key gets 429 with Retry-After. */
+  RATE_LIMIT_PER_MINUTE: withDefault(z.coerce.number().int().min(0), 600),
+  /** A request still running after this long is answered 503 (its transaction is rolled back). */
+  REQUEST_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100), 15_000),
+  /** A database statement running longer than this is cancelled, and the request answered 503. */
+  DATABASE_STATEMENT_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100), 10_000),
+  /** Months after which contact details, notes, case references and SMS texts are removed. */
+  RETENTION_MONTHS: withDefault(z.coerce.number().int().min(1).max(240), 24),
   SHARE_INTERPRETER_PHONE: withDefault(booleanFlag, "false"),
   TRAVEL_BUFFER_MINUTES: withDefault(z.coerce.number().int().min(0).max(240), 30),
   LATE_CANCELLATION_HOURS: withDefault(z.coerce.number().min(0).max(24 * 14), 24),
