@@ -13,7 +13,8 @@ const databaseProject = (name: string, kind: "embedded" | "postgres") => ({
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    ...(kind === "postgres" ? { globalSetup: ["test/setup/postgres-database.ts"] } : {}),
+    // The log scan (test/setup/test-logs.ts) runs after every database suite.
+    globalSetup: ["test/setup/test-logs.ts", ...(kind === "postgres" ? ["test/setup/postgres-database.ts"] : [])],
   },
 });
 

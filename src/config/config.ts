@@ -104,6 +104,11 @@ export function smsProviderOf(config: Config): "twilio" | "outbox" {
     : "outbox";
 }
 
+/** Configured values that must never appear in a log line (see src/lib/log-redaction.ts). */
+export function configSecrets(config: Config): string[] {
+  return [config.TWILIO_AUTH_TOKEN, config.BOOTSTRAP_API_KEY, config.DATABASE_URL].filter((value): value is string => !!value);
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
     super(

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import pino from "pino";
 import type { AppDeps } from "../app-env";
-import { ConfigError, parseConfig, smsProviderOf, type Config } from "../config/config";
+import { ConfigError, configSecrets, parseConfig, smsProviderOf, type Config } from "../config/config";
 import { RecordingSmsSender, type SmsSender } from "../sms/sms-sender";
 import { TwilioSmsSender } from "../sms/twilio-sender";
 import { DataDirInUseError } from "../db/data-dir-lock";
@@ -9,6 +9,7 @@ import { MigrationError } from "../db/migrations";
 import { openDatabase, type NodeDatabase } from "../db/open-database";
 import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
+import { createRedactor, redactingLogger } from "../lib/log-redaction";
 import { cryptoRandom } from "../lib/random";
 
 /** Errors whose message is meant for the person starting the process: print it, no stack. */
@@ -40,13 +41,16 @@ export function exitWithError(error: unknown): never {
   process.exit(1);
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    base: { service: "dolmetscherpool" },
-    // Defence in depth: even if a caller passes them, these never reach the log.
-    redact: ["req.headers.authorization", "authorization", "key", "apiKey", "phone", "iban", "*.phone", "*.iban"],
-  });
+/**
+ * JSON lines on stdout (pino), or into `destination` (a file path; tests collect their logs this
+ * way). Every object is scrubbed of keys, tokens, phone numbers and IBANs first.
+ */
+export function createLogger(config: Config, destination?: string): Logger {
+  const logger = pino(
+    { level: config.LOG_LEVEL, base: { service: "dolmetscherpool" } },
+    destination ? pino.destination({ dest: destination, sync: true, mkdir: true }) : undefined,
+  );
+  return redactingLogger(logger, createRedactor(configSecrets(config)));
 }
 
 /**

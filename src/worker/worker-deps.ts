@@ -1,11 +1,12 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { AppDeps } from "../app-env";
-import { parseConfig, smsProviderOf, type Config } from "../config/config";
+import { configSecrets, parseConfig, smsProviderOf, type Config } from "../config/config";
 import type { Database } from "../db/database";
 import type { PrismaClient as NodePrismaClient } from "../generated/prisma/client";
 import { PrismaClient } from "../generated/prisma-worker/client";
 import { systemClock } from "../lib/clock";
 import { consoleLogger } from "../lib/console-logger";
+import { createRedactor, redactingLogger } from "../lib/log-redaction";
 import { cryptoRandom } from "../lib/random";
 import { RecordingSmsSender } from "../sms/sms-sender";
 import { TwilioRestSender } from "../sms/twilio-rest-sender";
@@ -43,7 +44,7 @@ export function workerDeps(config: Config, db: Database): AppDeps {
     db,
     clock: systemClock,
     random: cryptoRandom,
-    logger: consoleLogger({ service: "dolmetscherpool" }, logLevel),
+    logger: redactingLogger(consoleLogger({ service: "dolmetscherpool" }, logLevel), createRedactor(configSecrets(config))),
     sms:
       smsProviderOf(config) === "twilio"
         ? new TwilioRestSender({

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { recordErrorBody, recordSecret, recordServerOutput } from "./test-logs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 // `node --import tsx` runs the server in this one process (the tsx binary would fork a child that
@@ -17,14 +18,20 @@ export interface RunningServer {
 /** Environment for a child process: this one's, minus anything a test run set for itself. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _url, DATA_DIR: _dir, BOOTSTRAP_API_KEY: _key, PORT: _port, ...rest } = process.env;
-  return { ...rest, NODE_ENV: "test", LOG_LEVEL: "warn", HOST: "127.0.0.1", PORT: "0", AUTO_DISPATCH: "false", ...extra };
+  return { ...rest, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", AUTO_DISPATCH: "false", RATE_LIMIT_PER_MINUTE: "0", ...extra };
 }
 
 /** Starts `npm start`'s entry (src/server.ts) as a real process and waits until it listens. */
 export function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<RunningServer> {
   const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  if (env.BOOTSTRAP_API_KEY) recordSecret(env.BOOTSTRAP_API_KEY);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      recordServerOutput(output);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -75,11 +82,13 @@ export function bootstrapKeyIn(output: string): string | undefined {
 }
 
 export async function call(baseUrl: string, key: string | undefined, method: string, pathname: string, body?: unknown) {
+  if (key) recordSecret(key);
   const response = await fetch(baseUrl + pathname, {
     method,
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
+  recordErrorBody(response.status, text);
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }

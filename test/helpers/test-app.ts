@@ -3,10 +3,10 @@ import type { AppDeps } from "../../src/app-env";
 import { parseConfig, type Config } from "../../src/config/config";
 import { createApiKeyService } from "../../src/features/api-keys/api-keys.service";
 import { FakeClock } from "../../src/lib/clock";
-import { silentLogger } from "../../src/lib/logger";
 import { cryptoRandom } from "../../src/lib/random";
 import { RecordingSmsSender } from "../../src/sms/sms-sender";
 import { testDatabase } from "./test-database";
+import { recordErrorBody, recordSecret, testLogger } from "./test-logs";
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -23,7 +23,9 @@ export interface RequestOptions {
 
 /** Calls the app in-process, as a client with one API key (or none). */
 export class ApiClient {
-  constructor(private readonly app: App, readonly key?: string) {}
+  constructor(private readonly app: App, readonly key?: string) {
+    if (key) recordSecret(key);
+  }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
@@ -35,6 +37,7 @@ export class ApiClient {
     }
     const response = await this.app.request(path, { method, headers, body });
     const text = await response.text();
+    recordErrorBody(response.status, text);
     let parsed: unknown = text;
     if (response.headers.get("content-type")?.includes("json") && text) parsed = JSON.parse(text);
     return { status: response.status, body: parsed as T, headers: response.headers };
@@ -61,7 +64,7 @@ export interface TestContext {
 
 /** Tests opt in to automatic SMS dispatch (AUTO_DISPATCH: "true"), so booking tests see plain open bookings. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", AUTO_DISPATCH: "false", ...overrides });
+  return parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", AUTO_DISPATCH: "false", RATE_LIMIT_PER_MINUTE: "0", ...overrides });
 }
 
 /**
@@ -76,7 +79,7 @@ export async function createTestContext(options: { config?: Record<string, strin
     db,
     clock,
     random: cryptoRandom,
-    logger: silentLogger,
+    logger: testLogger(),
     sms: new RecordingSmsSender(),
     sleep: async (milliseconds) => clock.advance(milliseconds),
     fetch: globalThis.fetch,
