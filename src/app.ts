@@ -16,10 +16,12 @@ import { webhooksRouter } from "./features/webhooks";
 import { healthRouter } from "./features/health";
 import { interpretersRouter } from "./features/interpreters";
 import { organisationsRouter } from "./features/organisations";
+import { reportsRouter } from "./features/reports";
 import { ApiError } from "./lib/api-error";
 import { createRouter } from "./lib/create-router";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { requestLogger } from "./lib/request-logger";
+import { requestTimeout } from "./lib/request-timeout";
 import { createServices } from "./services";
 
 export const API_VERSION = "0.1.0";
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use(requestLogger(deps.logger));
+  app.use(requestTimeout(deps.config.REQUEST_TIMEOUT_MS));
   app.use(
     bodyLimit({
       maxSize: deps.config.BODY_LIMIT_BYTES,
@@ -65,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", tariffsRouter);
   app.route("/", allowancesRouter);
   app.route("/", exportsRouter);
+  app.route("/", reportsRouter);
   mountSmsRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -1,4 +1,5 @@
 import type { AppDeps } from "./app-env";
+import { createRateLimiter, type RateLimiter } from "./lib/rate-limiter";
 import { createAllowanceService, type AllowanceService } from "./features/allowances/allowances.service";
 import { createApiKeyService, type ApiKeyService } from "./features/api-keys/api-keys.service";
 import { createExportService, type ExportService } from "./features/exports/exports.service";
@@ -16,9 +17,11 @@ import { createInterpreterImportService, type InterpreterImportService } from ".
 import { createInterpreterService, type InterpreterService } from "./features/interpreters/interpreters.service";
 import { createOrganisationService, type OrganisationService } from "./features/organisations/organisations.service";
 import { createPostcodeService, type PostcodeService } from "./features/postcodes/postcodes.service";
+import { createReportService, type ReportService } from "./features/reports/reports.service";
 
 /** The app's services, built once from its dependencies and shared by every request. */
 export interface Services {
+  rateLimiter: RateLimiter;
   apiKeys: ApiKeyService;
   organisations: OrganisationService;
   interpreters: InterpreterService;
@@ -36,6 +39,7 @@ export interface Services {
   inbound: InboundService;
   allowances: AllowanceService;
   exports: ExportService;
+  reports: ReportService;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -59,6 +63,7 @@ export function createServices(deps: AppDeps): Services {
     allowanceApproval: config.ALLOWANCE_APPROVAL,
   });
   return {
+    rateLimiter: createRateLimiter(config.RATE_LIMIT_PER_MINUTE),
     apiKeys: createApiKeyService(deps),
     organisations: createOrganisationService(deps.db),
     interpreters: createInterpreterService(deps),
@@ -75,6 +80,7 @@ export function createServices(deps: AppDeps): Services {
     webhooks,
     allowances: createAllowanceService({ ...deps, caps: config.ALLOWANCE_YEARLY_CAPS }),
     exports: createExportService(deps),
+    reports: createReportService(deps),
     inbound: createInboundService({ ...deps, ...matching, lateCancellationHours: config.LATE_CANCELLATION_HOURS }),
   };
 }

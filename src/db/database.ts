@@ -52,3 +52,27 @@ export function isExclusionViolation(error: unknown): boolean {
 export function likeLiteral(value: string): string {
   return value.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
+
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|Unable to start a transaction in the given time/i;
+
+/**
+ * Whether an error means the database is unreachable, overloaded or too slow rather than that
+ * the request was wrong: statement timeouts (57014), lock timeouts, server shutdowns, refused or
+ * dropped connections, no free pooled connection. The API answers these with 503 and Retry-After.
+ *
+ * @example
+ * isDatabaseUnavailable(prismaErrorWithSqlState("57014")); // true
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const prismaCode = prismaErrorCode(error);
+  if (prismaCode && UNAVAILABLE_PRISMA_CODES.has(prismaCode)) return true;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
+  const message = error instanceof Error ? error.message : "";
+  // Raw queries (P2010) carry the SQLSTATE only in their message.
+  const sqlState = driverErrorCode(error) ?? /Code: `([0-9A-Z]{5})`/.exec(message)?.[1];
+  if (sqlState && (sqlState === "57014" || sqlState === "55P03" || sqlState === "53300" || /^57P0[123]$/.test(sqlState) || sqlState.startsWith("08"))) return true;
+  return UNAVAILABLE_MESSAGES.test(message);
+}

@@ -28,6 +28,12 @@ export interface OpenDatabaseOptions {
   /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
   dataDir: string;
   poolSize?: number;
+  /**
+   * PostgreSQL server only: statements running longer are cancelled (SQLSTATE 57014), and waiting
+   * longer for a free pooled connection fails, so a slow or locked database answers 503 instead of
+   * hanging. Migrations run on a connection of their own without it.
+   */
+  statementTimeoutMs?: number;
 }
 
 // Embedded PostgreSQL runs one transaction at a time, so callers queue for it; the default wait
@@ -44,7 +50,7 @@ const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 };
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<NodeDatabase> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs)
     : openEmbedded(options.dataDir);
 }
 
@@ -77,30 +83,28 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
   });
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<NodeDatabase> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs?: number): Promise<NodeDatabase> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs } : {}),
+  });
   // An idle client that loses its server (restart, network) must not crash the process.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
-  const onPooledClient = async <T>(work: (connection: SqlConnection) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
-    try {
-      return await work(sqlConnectionOf(client));
-    } finally {
-      client.release();
-    }
-  };
-  // The advisory lock lives on a connection of its own, so the pool stays free for the work.
-  const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
+  // Migrations may rightly run for minutes (an index on a big table): their own connection, no timeout.
+  const onOwnClient = async <T>(work: (connection: SqlConnection) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: databaseUrl });
     client.on("error", () => {});
     await client.connect();
     try {
-      return await withMigrationLock(sqlConnectionOf(client), work);
+      return await work(sqlConnectionOf(client));
     } finally {
       await client.end();
     }
   };
+  // The advisory lock lives on a connection of its own, so the pool stays free for the work.
+  const withLock = <T>(work: () => Promise<T>): Promise<T> => onOwnClient((connection) => withMigrationLock(connection, work));
   const database = buildDatabase("postgres", prisma, null, {
     withLock,
     close: async () => {
@@ -108,7 +112,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Node
       await pool.end();
     },
   });
-  database.migrate = () => onPooledClient(async (connection) => applyMigrations(connection, await readMigrationFiles()));
+  database.migrate = () => onOwnClient(async (connection) => applyMigrations(connection, await readMigrationFiles()));
   return database;
 }
 

@@ -41,8 +41,8 @@ export function defineRoute<const R extends RouteOptions>(options: R) {
   const { roles, errors = [], ...route } = options;
   const hasJsonBody = Boolean(route.request?.body?.content?.["application/json"]);
   const hasInput = Boolean(route.request?.params || route.request?.query || route.request?.body);
-  const statuses = new Set<number>([500, ...errors]);
-  if (roles !== "public") [401, 403].forEach((status) => statuses.add(status));
+  const statuses = new Set<number>([500, 503, ...errors]);
+  if (roles !== "public") [401, 403, 429].forEach((status) => statuses.add(status));
   if (hasInput) statuses.add(422);
   if (route.request?.params) statuses.add(404);
   if (hasJsonBody) [400, 413, 415].forEach((status) => statuses.add(status));

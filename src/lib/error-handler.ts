@@ -2,7 +2,10 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../app-env";
+import { isDatabaseUnavailable } from "../db/database";
 import { ApiError, ERROR_STATUS, type ErrorCode } from "./api-error";
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Renders the one error body: `{"error":{"code","message","details","requestId"}}`. */
 export function errorResponse(c: Context<AppEnv>, code: ErrorCode, message: string, details: unknown = null) {
@@ -37,6 +40,11 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     if (code) return errorResponse(c, code, error.message || code);
   }
   const logger = c.get("deps")?.logger;
+  if (isDatabaseUnavailable(error)) {
+    logger?.warn({ err: error, requestId: c.get("requestId") }, "database unavailable");
+    c.header("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
+    return errorResponse(c, "SERVICE_UNAVAILABLE", "The database is unavailable or too slow right now; try again shortly.");
+  }
   logger?.error({ err: error, requestId: c.get("requestId") }, "unhandled error");
   return errorResponse(c, "INTERNAL_ERROR", "An unexpected error occurred. Quote the request id when reporting it.");
 };

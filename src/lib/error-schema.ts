@@ -21,8 +21,9 @@ const DESCRIPTIONS: Partial<Record<number, string>> = {
   413: "Body too large",
   415: "Wrong content type",
   422: "Validation failed; `details` lists the problems per field",
+  429: "The key's rate limit is spent; `Retry-After` says when to try again",
   500: "Unexpected error (no internals are revealed)",
-  503: "Database unavailable",
+  503: "The database is unavailable or too slow, or the request ran longer than the request timeout; retry after `Retry-After` seconds",
 };
 
 /** OpenAPI response entries for the given statuses, all with the one error body. */

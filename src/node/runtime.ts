@@ -62,6 +62,7 @@ export async function openMigratedDatabase(config: Config): Promise<NodeDatabase
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });
   try {
     await db.withStartupLock(() => db.migrate());
