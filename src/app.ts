@@ -10,12 +10,14 @@ import { availabilityRouter } from "./features/availability";
 import { blocksRouter } from "./features/blocks";
 import { bookingSeriesRouter } from "./features/booking-series";
 import { bookingsRouter } from "./features/bookings";
+import { calendarRouter } from "./features/calendar";
 import { dispatchRouter } from "./features/dispatch";
 import { mountSmsRoutes } from "./features/sms";
 import { webhooksRouter } from "./features/webhooks";
 import { healthRouter } from "./features/health";
 import { interpretersRouter } from "./features/interpreters";
 import { organisationsRouter } from "./features/organisations";
+import { privacyRouter } from "./features/privacy";
 import { reportsRouter } from "./features/reports";
 import { ApiError } from "./lib/api-error";
 import { createRouter } from "./lib/create-router";
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", apiKeysRouter);
   app.route("/", organisationsRouter);
   app.route("/", interpretersRouter);
+  app.route("/", privacyRouter);
   app.route("/", availabilityRouter);
   app.route("/", blocksRouter);
   app.route("/", bookingsRouter);
@@ -69,6 +72,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", allowancesRouter);
   app.route("/", exportsRouter);
   app.route("/", reportsRouter);
+  app.route("/", calendarRouter);
   mountSmsRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -8,6 +8,7 @@ import { createBlockService, type BlockService } from "./features/blocks";
 import { createBookingSeriesService, type BookingSeriesService } from "./features/booking-series";
 import { createBookingActionService, type BookingActionService } from "./features/bookings/booking-actions.service";
 import { createBookingService, type BookingService } from "./features/bookings/bookings.service";
+import { createCalendarService, type CalendarService } from "./features/calendar/calendar.service";
 import { createDispatchService, type DispatchService } from "./features/dispatch/dispatch.service";
 import { createOfferService, type OfferService } from "./features/dispatch/offers.service";
 import { createInboundService, type InboundService } from "./features/sms/inbound.service";
@@ -17,6 +18,8 @@ import { createInterpreterImportService, type InterpreterImportService } from ".
 import { createInterpreterService, type InterpreterService } from "./features/interpreters/interpreters.service";
 import { createOrganisationService, type OrganisationService } from "./features/organisations/organisations.service";
 import { createPostcodeService, type PostcodeService } from "./features/postcodes/postcodes.service";
+import { createPrivacyService, type PrivacyService } from "./features/privacy/privacy.service";
+import { createRetentionService, type RetentionService } from "./features/privacy/retention.service";
 import { createReportService, type ReportService } from "./features/reports/reports.service";
 
 /** The app's services, built once from its dependencies and shared by every request. */
@@ -39,7 +42,10 @@ export interface Services {
   inbound: InboundService;
   allowances: AllowanceService;
   exports: ExportService;
+  privacy: PrivacyService;
+  retention: RetentionService;
   reports: ReportService;
+  calendar: CalendarService;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -53,6 +59,7 @@ export function createServices(deps: AppDeps): Services {
     statusCallbackUrl: config.PUBLIC_BASE_URL ? new URL("/v1/sms/status", config.PUBLIC_BASE_URL).toString() : null,
   });
   const webhooks = createWebhookDelivery(deps);
+  const retention = createRetentionService({ ...deps, retentionMonths: config.RETENTION_MONTHS });
   const offers = createOfferService({ ...deps, ...matching, offerTtlMinutes: config.OFFER_TTL_MINUTES, waveSize: config.OFFER_WAVE_SIZE });
   const bookingActions = createBookingActionService({
     ...deps,
@@ -73,14 +80,17 @@ export function createServices(deps: AppDeps): Services {
     bookings: createBookingService({ ...deps, view }),
     bookingActions,
     bookingSeries: createBookingSeriesService({ ...deps, view, actions: () => bookingActions }),
-    dispatch: createDispatchService({ ...deps, offers, outbox, webhooks, autoDispatch: config.AUTO_DISPATCH, reminderHours: config.REMINDER_HOURS }),
+    dispatch: createDispatchService({ ...deps, offers, outbox, webhooks, retention, autoDispatch: config.AUTO_DISPATCH, reminderHours: config.REMINDER_HOURS }),
     postcodes,
     offers,
     outbox,
     webhooks,
     allowances: createAllowanceService({ ...deps, caps: config.ALLOWANCE_YEARLY_CAPS }),
     exports: createExportService(deps),
+    privacy: createPrivacyService(deps),
+    retention,
     reports: createReportService(deps),
+    calendar: createCalendarService(deps),
     inbound: createInboundService({ ...deps, ...matching, lateCancellationHours: config.LATE_CANCELLATION_HOURS }),
   };
 }

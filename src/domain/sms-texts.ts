@@ -131,6 +131,9 @@ export const smsTexts = {
   unknownNumber: () => "Diese Nummer ist nicht im Dolmetscherpool eingetragen. Bitte wenden Sie sich an Ihr Koordinationsbüro.",
   optedOut: () => "Sie bekommen keine SMS mehr vom Dolmetscherpool. Mit START melden Sie sich wieder an.",
   optedIn: () => "Sie bekommen wieder Anfragen vom Dolmetscherpool. Mit STOPP melden Sie sich ab.",
+  /** The secret address of the interpreter's calendar feed (POST /v1/interpreters/{id}/calendar-token). */
+  calendarLink: (url: string) =>
+    toGsmFriendly(`Ihre Einsätze als Kalender: ${url} - in der Kalender-App als Abo hinzufügen. Link nicht weitergeben. Ein neuer Link ersetzt diesen.`),
 
   reminder(job: JobText): string {
     const when = formatLocalRange(job.startsAt, job.endsAt);

@@ -319,10 +319,11 @@ describe("API description", () => {
 
   const HTTP_METHODS = ["get", "post", "put", "patch", "delete"];
   // The SMS webhooks are signed by Twilio instead of a bearer key (see the SMS webhook tests).
-  const TWILIO_WEBHOOKS = ["/v1/sms/inbound", "/v1/sms/status"];
+  // Public on purpose: signed by Twilio, or a secret address of its own (the calendar feed).
+  const PUBLIC_ROUTES = ["/v1/sms/inbound", "/v1/sms/status", "/v1/calendar/{token}.ics"];
   const v1Operations = () =>
     Object.entries(spec.paths as Record<string, Record<string, any>>)
-      .filter(([path]) => path.startsWith("/v1/") && !TWILIO_WEBHOOKS.includes(path))
+      .filter(([path]) => path.startsWith("/v1/") && !PUBLIC_ROUTES.includes(path))
       .flatMap(([path, item]) =>
         Object.entries(item)
           .filter(([method]) => HTTP_METHODS.includes(method))

@@ -22,6 +22,7 @@ import { silentLogger, type Logger } from "../../src/lib/logger";
 import { createServices } from "../../src/services";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
+import { recordReliability } from "../helpers/reliability-summary";
 import { privateDatabase, testDbKind } from "../helpers/test-database";
 import { messageSid, POOL_NUMBER, PUBLIC_BASE_URL, smsTestConfig, TWILIO_TEST_TOKEN } from "../helpers/twilio";
 
@@ -612,6 +613,8 @@ describe("hostile input to every operation in /openapi.json", () => {
         `(generated ${sent.main}, over the limit ${sent.oversize}, unsigned webhooks ${sent.unsigned}, signed webhooks ${sent.signed}); statuses ${byStatus}` +
         `; no 2xx for: ${(operations ?? []).map(labelOf).filter((label) => !succeeded.has(label)).join(", ") || "none"}`,
     );
+    const serverErrorCount = [...statuses.entries()].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
+    recordReliability("hostile input", { requests: total, serverErrors: serverErrorCount });
     await own?.dispose();
   });
 

@@ -41,8 +41,9 @@ describe("authorisation matrix over every route in /openapi.json", () => {
   it("documents a role list for every protected operation", () => {
     expect(operations.length).toBeGreaterThan(10);
     const unprotected = operations.filter((operation) => operation.roles.length === 0).map((o) => `${o.method} ${o.path}`);
-    // The SMS webhooks are public but signed by Twilio (tested in the SMS tests).
-    expect(unprotected.sort()).toEqual(["GET /healthz", "POST /v1/sms/inbound", "POST /v1/sms/status"]);
+    // The SMS webhooks are public but signed by Twilio (tested in the SMS tests); a calendar feed's
+    // secret address is its key (test/api/calendar.test.ts).
+    expect(unprotected.sort()).toEqual(["GET /healthz", "GET /v1/calendar/{token}.ics", "POST /v1/sms/inbound", "POST /v1/sms/status"]);
   });
 
   it("refuses every protected operation without a key and with a revoked key (401)", async () => {

@@ -18,7 +18,8 @@ export interface ScanResult {
 }
 
 const PATTERNS: [string, RegExp][] = [
-  ["api key", /dp_[A-Za-z0-9_-]{20,}/],
+  // Keys are `dp_` and 43 base64url characters (names like dp_test_… of scratch databases are not).
+  ["api key", /dp_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/],
   ["IBAN", /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,}/],
   ["phone number", /(?:\+|\b00)[1-9]\d(?:[ ()/-]?\d){6,}/],
   ["phone number", /(?<![\w.:-])01[5-7]\d(?:[ /-]?\d){6,}/],
@@ -28,7 +29,9 @@ const PATTERNS: [string, RegExp][] = [
 const DOCUMENTED_EXAMPLES = ["0151 23456789"];
 
 // `npm start` prints the first coordinator key once, on purpose, outside the JSON log.
-const INTENDED_OUTPUT = /^(BOOTSTRAP_COORDINATOR_KEY=|\s*$)/;
+const INTENDED_OUTPUT = /^\s*(BOOTSTRAP_COORDINATOR_KEY=|$)/;
+// Ids and request ids are UUIDs: their digit groups are no phone numbers.
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
  * Looks for known secrets (verbatim) and for anything shaped like a key, phone number or IBAN.
@@ -40,7 +43,7 @@ export function scanText(file: string, text: string, secrets: readonly string[])
   const findings: LeakFinding[] = [];
   for (const rawLine of text.split("\n")) {
     if (INTENDED_OUTPUT.test(rawLine)) continue;
-    const line = DOCUMENTED_EXAMPLES.reduce((result, example) => result.split(example).join("(example)"), rawLine);
+    const line = DOCUMENTED_EXAMPLES.reduce((result, example) => result.split(example).join("(example)"), rawLine).replace(UUID, "(uuid)");
     for (const secret of secrets) {
       if (line.includes(secret)) findings.push({ file, kind: "known secret", excerpt: excerpt(line, line.indexOf(secret)) });
     }

@@ -64,7 +64,8 @@ export interface TestContext {
 
 /** Tests opt in to automatic SMS dispatch (AUTO_DISPATCH: "true"), so booking tests see plain open bookings. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", AUTO_DISPATCH: "false", RATE_LIMIT_PER_MINUTE: "0", ...overrides });
+  // Fake clocks make time stand still: no rate limit, and a request timeout far beyond any test.
+  return parseConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", AUTO_DISPATCH: "false", RATE_LIMIT_PER_MINUTE: "0", REQUEST_TIMEOUT_MS: "2000000000", ...overrides });
 }
 
 /**

@@ -18,7 +18,8 @@ describe("the suite's log scan", () => {
     const text = [
       '{"level":30,"requestId":"0192f1e2-8c4b-7d6e-9f00-123456789abc","route":"/v1/bookings/:id","status":200,"durationMs":3.2,"msg":"request"}',
       '{"time":1795249946851,"at":"2026-11-24T08:00:00.000Z","code":"482913","msg":"dispatch tick"}',
-      "BOOTSTRAP_COORDINATOR_KEY=dp_Jq3vAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abc",
+      "  BOOTSTRAP_COORDINATOR_KEY=dp_Jq3vAbCdEfGhIjKlMnOpQrStUvWxYz0123456789abc",
+      '{"database":"postgres://postgres@127.0.0.1:5432/dp_test_suite_12345_k3j2h1","requestId":"00123456-0012-4345-8678-001234567890"}',
     ].join("\n");
     expect(scanText("f", text, [])).toEqual([]);
   });

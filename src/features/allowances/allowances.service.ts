@@ -91,7 +91,7 @@ export function createAllowanceService(deps: { db: Database; clock: Clock; caps:
 
     /** One interpreter's year against the tax-free cap, summed in the database. */
     async summary(interpreterId: string, year: number) {
-      await requireInterpreter(deps.db, interpreterId);
+      await requireInterpreter(deps.db, interpreterId, { allowErased: true });
       const groups = await prisma.allowance.groupBy({ by: ["status"], where: { interpreterId, year }, _sum: { amountCents: true }, _count: { _all: true } });
       const byStatus = Object.fromEntries(groups.map((group) => [group.status, { count: group._count._all, amountCents: group._sum.amountCents ?? 0 }]));
       const totalCents = groups.filter((group) => group.status !== "rejected").reduce((sum, group) => sum + (group._sum.amountCents ?? 0), 0);

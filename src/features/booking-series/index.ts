@@ -12,6 +12,7 @@ import { autoDispatch } from "../bookings";
 import { lockBooking, type BookingActionService } from "../bookings/booking-actions.service";
 import { toBookingView } from "../bookings/booking-view";
 import { BookingSchema, CancelBookingSchema, bookingRequestFields } from "../bookings/bookings.schemas";
+import { auditBookingReads } from "../privacy/read-audit";
 import {
   bookingColumns,
   bookingsVisibleTo,
@@ -173,7 +174,7 @@ export const bookingSeriesRouter = createRouter()
     await autoDispatch(c, series.bookings.map((booking) => booking.id));
     return c.json(series, 201);
   })
-  .openapi(getSeriesRoute, async (c) => c.json(await c.get("services").bookingSeries.get(c.get("actor"), c.req.valid("param").id), 200))
+  .openapi(getSeriesRoute, async (c) => c.json(await auditBookingReads(c, await c.get("services").bookingSeries.get(c.get("actor"), c.req.valid("param").id)), 200))
   .openapi(cancelSeriesRoute, async (c) =>
-    c.json(await c.get("services").bookingSeries.cancelRest(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookingSeries.cancelRest(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),
   );

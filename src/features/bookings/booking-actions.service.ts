@@ -69,7 +69,8 @@ export async function assignmentChange(
   interpreterId: string,
   options: { force?: boolean; reason: string | null; now: Date; unknownInterpreter: () => Error },
 ): Promise<BookingChange> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${interpreterId}::uuid FOR UPDATE`;
+  // An erased person is unknown here (also when the erasure committed while this waited for the lock).
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL FOR UPDATE`;
   if (locked.length === 0) throw options.unknownInterpreter();
   if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
   const job = { ...jobFactsOf(row), postcode: row.postcode };

@@ -1,4 +1,5 @@
 import type { Actor } from "../../auth/actor";
+import { isErasedPhone } from "../../domain/data-protection";
 import { maskPhoneNumber } from "../../domain/phone";
 import type { BookingEvent, Prisma } from "../../generated/prisma/client";
 import type { BookingView } from "./bookings.schemas";
@@ -21,7 +22,8 @@ export interface ViewOptions {
  */
 export function toBookingView(row: BookingRow, actor: Actor, options: ViewOptions, events?: BookingEvent[]): BookingView {
   const caseDetails = actor.role !== "finance";
-  const showPhone = actor.role === "coordinator" || (actor.role === "requester" && options.shareInterpreterPhone);
+  // An erased person's placeholder is no number: it is not shown.
+  const showPhone = (actor.role === "coordinator" || (actor.role === "requester" && options.shareInterpreterPhone)) && !isErasedPhone(row.interpreter?.phone ?? "");
   return {
     id: row.id,
     code: row.code,

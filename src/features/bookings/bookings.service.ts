@@ -93,9 +93,11 @@ export async function insertBookingInTx(
   for (let attempt = 1; await tx.booking.findFirst({ where: { code, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true } }); attempt++) {
     code = bookingCode(deps.random, attempt);
   }
-  const row = await tx.booking.create({ data: { ...data, code, createdByKeyId: actor.keyId }, include: BOOKING_INCLUDE });
+  // The request time comes from the injected clock, like every other time in the history.
+  const now = deps.clock.now();
+  const row = await tx.booking.create({ data: { ...data, code, createdByKeyId: actor.keyId, createdAt: now }, include: BOOKING_INCLUDE });
   await tx.bookingEvent.create({
-    data: historyRow({ bookingId: row.id, at: deps.clock.now(), by: actorOf(actor), action: "created", to: "open" }),
+    data: historyRow({ bookingId: row.id, at: now, by: actorOf(actor), action: "created", to: "open" }),
   });
   return row;
 }

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { createRouter } from "../../lib/create-router";
 import { actorOf } from "./booking-history";
+import { auditBookingReads } from "../privacy/read-audit";
 import * as routes from "./bookings.routes";
 
 /** AUTO_DISPATCH: a new booking is offered at once (the answer still shows it as created). */
@@ -16,6 +17,7 @@ export async function autoDispatch(c: Context<AppEnv>, bookingIds: string[]): Pr
   }
 }
 
+// Views that show the assigned interpreter's phone are recorded in that person's history (src/features/privacy).
 export const bookingsRouter = createRouter()
   .openapi(routes.createBookingRoute, async (c) => {
     const booking = await c.get("services").bookings.create(c.get("actor"), c.req.valid("json"));
@@ -23,13 +25,13 @@ export const bookingsRouter = createRouter()
     return c.json(booking, 201);
   })
   .openapi(routes.listBookingsRoute, async (c) =>
-    c.json(await c.get("services").bookings.list(c.get("actor"), c.req.valid("query")), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookings.list(c.get("actor"), c.req.valid("query"))), 200),
   )
   .openapi(routes.getBookingRoute, async (c) =>
-    c.json(await c.get("services").bookings.get(c.get("actor"), c.req.valid("param").id), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookings.get(c.get("actor"), c.req.valid("param").id)), 200),
   )
   .openapi(routes.updateBookingRoute, async (c) =>
-    c.json(await c.get("services").bookingActions.update(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookingActions.update(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),
   )
   .openapi(routes.candidatesRoute, async (c) =>
     c.json(
@@ -38,11 +40,11 @@ export const bookingsRouter = createRouter()
     ),
   )
   .openapi(routes.assignBookingRoute, async (c) =>
-    c.json(await c.get("services").bookingActions.assign(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookingActions.assign(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),
   )
   .openapi(routes.cancelBookingRoute, async (c) =>
-    c.json(await c.get("services").bookingActions.cancel(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookingActions.cancel(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),
   )
   .openapi(routes.completeBookingRoute, async (c) =>
-    c.json(await c.get("services").bookingActions.complete(c.get("actor"), c.req.valid("param").id, c.req.valid("json")), 200),
+    c.json(await auditBookingReads(c, await c.get("services").bookingActions.complete(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),
   );

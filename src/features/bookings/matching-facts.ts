@@ -1,14 +1,12 @@
 import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
 import type { InterpreterFacts, JobFacts } from "../../domain/matching";
 import { fromLocal, toLocal } from "../../domain/pool-time";
-import type { Prisma } from "../../generated/prisma/client";
-import { dateOnly, utcDate } from "../availability/availability.service";
+import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import type { BookingRow } from "./booking-view";
 
 type Db = Prisma.TransactionClient;
 const DAY_MS = 86_400_000;
-const assignmentStatus = { in: [...ASSIGNMENT_STATUSES] };
 
 export function jobFactsOf(row: BookingRow): JobFacts {
   return {
@@ -46,10 +44,41 @@ export interface FactsQuery {
   everyone?: boolean;
 }
 
+/** One row of the facts query: an interpreter with everything matching needs, aggregated in SQL. */
+interface FactsRow {
+  id: string;
+  name: string;
+  gender: InterpreterFacts["gender"];
+  qualification: InterpreterFacts["qualification"];
+  homePostcode: string | null;
+  active: boolean;
+  modes: InterpreterFacts["modes"];
+  maxAssignmentsPerMonth: number | null;
+  maxTravelKm: number | null;
+  languages: Json<InterpreterFacts["languages"]>;
+  slots: Json<InterpreterFacts["slots"]>;
+  absences: Json<InterpreterFacts["absences"]>;
+  blockReason: string | null;
+  assignments: Json<{ bookingId: string; code: string; startsAt: number; endsAt: number; mode: InterpreterFacts["modes"][number] }[]>;
+  assignmentsLast30Days: number;
+  lastServedAt: Date | string | null;
+  assignmentsInJobMonth: number;
+}
+
+/** A json column as the driver hands it over: parsed already, or (some adapters) as text. */
+type Json<T> = T | string;
+const parsed = <T>(value: Json<T>): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+
+// Literal statuses (PGlite cannot take enum-array parameters); the constants are ours, not input.
+const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(", "));
+
 /**
- * Gathers what the matching rules need about interpreters for one job, in a handful of queries
- * (never one per interpreter): availability, absences near the date, blocks for the job's
- * organisation, assignments that could clash, and the counts behind fairness and monthly limits.
+ * Gathers what the matching rules need about interpreters for one job in a single query: each
+ * interpreter's languages, slots, absences near the date, a block for the job's organisation,
+ * assignments that could clash, and the counts behind fairness and monthly limits. The per-person
+ * parts are correlated subqueries on (interpreterId, …) indexes, so the cost grows with the
+ * candidates, not with the history of the pool (long `IN (…)` lists and GROUP BYs over every past
+ * assignment of every candidate were the bottleneck at 10,000 interpreters).
  */
 export async function loadInterpreterFacts(
   db: Db,
@@ -57,82 +86,70 @@ export async function loadInterpreterFacts(
   query: FactsQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
 ): Promise<{ facts: InterpreterFacts[]; profiles: Map<string, InterpreterProfile> }> {
+  if (query.interpreterIds && query.interpreterIds.length === 0) return { facts: [], profiles: new Map() };
   const firstDay = toLocal(job.startsAt).date;
   const lastDay = toLocal(job.endsAt).date;
-  const where: Prisma.InterpreterWhereInput = query.interpreterIds
-    ? { id: { in: query.interpreterIds } }
-    : query.everyone
-      ? {}
-      : { active: true, languages: { some: { code: job.language } } };
-  const interpreters = await db.interpreter.findMany({
-    where,
-    select: {
-      ...PROFILE_SELECT,
-      active: true,
-      modes: true,
-      maxAssignmentsPerMonth: true,
-      maxTravelKm: true,
-      slots: { select: { weekday: true, fromMinute: true, toMinute: true } },
-      absences: {
-        where: { fromDate: { lte: utcDate(lastDay) }, toDate: { gte: utcDate(firstDay) } },
-        select: { fromDate: true, toDate: true, note: true },
-      },
-      blocks: { where: { organisationId: job.organisationId }, select: { reason: true } },
-    },
-    orderBy: { id: "asc" },
-  });
-  const ids = interpreters.map((interpreter) => interpreter.id);
-  const notThisJob = { id: { not: job.id }, interpreterId: { in: ids }, status: assignmentStatus };
   const buffer = options.travelBufferMinutes * 60_000;
   const local = toLocal(job.startsAt);
   const monthStart = fromLocal(`${local.year}-${String(local.month).padStart(2, "0")}-01`, 0);
-  const nextMonth = local.month === 12 ? `${local.year + 1}-01-01` : `${local.year}-${String(local.month + 1).padStart(2, "0")}-01`;
+  const nextMonth = fromLocal(local.month === 12 ? `${local.year + 1}-01-01` : `${local.year}-${String(local.month + 1).padStart(2, "0")}-01`, 0);
+  const nearStart = new Date(job.startsAt.getTime() - buffer);
+  const nearEnd = new Date(job.endsAt.getTime() + buffer);
+  const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
+  // Erased people are never candidates, not even among the excluded.
+  const who = query.interpreterIds
+    ? Prisma.sql`i."id" IN (${Prisma.join(query.interpreterIds.map((id) => Prisma.sql`${id}::uuid`))})`
+    : query.everyone
+      ? Prisma.sql`TRUE`
+      : Prisma.sql`i."active" AND EXISTS (SELECT 1 FROM "InterpreterLanguage" l WHERE l."interpreterId" = i."id" AND l."code" = ${job.language})`;
+  // Overlap as a range (`&&`), the exclusion constraint's own expression: its GiST index then
+  // finds the clashes directly; `startsAt < … AND endsAt > …` made it scan each person's history.
+  const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
+  const rows = await db.$queryRaw<FactsRow[]>`
+    SELECT i."id"::text AS "id", i."name", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
+      i."active", i."modes"::text[] AS "modes", i."maxAssignmentsPerMonth", i."maxTravelKm",
+      COALESCE((SELECT json_agg(json_build_object('code', l."code", 'dialect', l."dialect", 'level', l."level") ORDER BY l."id")
+                FROM "InterpreterLanguage" l WHERE l."interpreterId" = i."id"), '[]') AS "languages",
+      COALESCE((SELECT json_agg(json_build_object('weekday', s."weekday", 'fromMinute', s."fromMinute", 'toMinute', s."toMinute"))
+                FROM "AvailabilitySlot" s WHERE s."interpreterId" = i."id"), '[]') AS "slots",
+      COALESCE((SELECT json_agg(json_build_object('fromDate', to_char(a."fromDate", 'YYYY-MM-DD'), 'toDate', to_char(a."toDate", 'YYYY-MM-DD'), 'note', a."note"))
+                FROM "Absence" a WHERE a."interpreterId" = i."id" AND a."fromDate" <= ${lastDay}::date AND a."toDate" >= ${firstDay}::date), '[]') AS "absences",
+      (SELECT b."reason" FROM "InterpreterBlock" b WHERE b."interpreterId" = i."id" AND b."organisationId" = ${job.organisationId}::uuid LIMIT 1) AS "blockReason",
+      COALESCE((SELECT json_agg(json_build_object('bookingId', x."id", 'code', x."code", 'mode', x."mode",
+                  'startsAt', (extract(epoch FROM x."startsAt") * 1000)::bigint, 'endsAt', (extract(epoch FROM x."endsAt") * 1000)::bigint))
+                FROM "Booking" x WHERE ${held} AND tstzrange(x."startsAt", x."endsAt", '[)') && tstzrange(${nearStart}::timestamptz, ${nearEnd}::timestamptz, '[)')), '[]') AS "assignments",
+      (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz) AS "assignmentsLast30Days",
+      (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) AS "lastServedAt",
+      (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${monthStart}::timestamptz AND x."startsAt" < ${nextMonth}::timestamptz) AS "assignmentsInJobMonth"
+    FROM "Interpreter" i
+    WHERE ${who} AND i."erasedAt" IS NULL
+    ORDER BY i."id"`;
 
-  // One after another: inside a transaction they share one connection.
-  const nearby = ids.length === 0 ? [] : await db.booking.findMany({
-    where: { ...notThisJob, startsAt: { lt: new Date(job.endsAt.getTime() + buffer) }, endsAt: { gt: new Date(job.startsAt.getTime() - buffer) } },
-    select: { id: true, code: true, startsAt: true, endsAt: true, mode: true, interpreterId: true },
-  });
-  const last30Days = ids.length === 0 ? [] : await db.booking.groupBy({
-    by: ["interpreterId"],
-    where: { ...notThisJob, startsAt: { gte: new Date(job.startsAt.getTime() - 30 * DAY_MS), lt: job.startsAt } },
-    _count: { _all: true },
-  });
-  const lastServed = ids.length === 0 ? [] : await db.booking.groupBy({
-    by: ["interpreterId"],
-    where: { ...notThisJob, startsAt: { lt: job.startsAt } },
-    _max: { startsAt: true },
-  });
-  const inMonth = ids.length === 0 ? [] : await db.booking.groupBy({
-    by: ["interpreterId"],
-    where: { ...notThisJob, startsAt: { gte: monthStart, lt: fromLocal(nextMonth, 0) } },
-    _count: { _all: true },
-  });
-
-  const count30 = new Map(last30Days.map((row) => [row.interpreterId, row._count._all]));
-  const lastAt = new Map(lastServed.map((row) => [row.interpreterId, row._max.startsAt]));
-  const monthCount = new Map(inMonth.map((row) => [row.interpreterId, row._count._all]));
-  const homes = interpreters.flatMap((interpreter) => (interpreter.homePostcode ? [interpreter.homePostcode] : []));
+  const homes = rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : []));
   const distances = job.mode === "onsite" && job.postcode ? await options.distances.distancesKm(db, homes, job.postcode) : new Map<string, number | null>();
-  const facts = interpreters.map((interpreter): InterpreterFacts => ({
-      id: interpreter.id,
-      active: interpreter.active,
-      gender: interpreter.gender,
-      qualification: interpreter.qualification,
-      modes: interpreter.modes,
-      languages: interpreter.languages,
-      slots: interpreter.slots,
-      absences: interpreter.absences.map((absence) => ({ fromDate: dateOnly(absence.fromDate), toDate: dateOnly(absence.toDate), note: absence.note })),
-      blockReason: interpreter.blocks[0]?.reason ?? null,
-      assignments: nearby
-        .filter((booking) => booking.interpreterId === interpreter.id)
-        .map((booking) => ({ bookingId: booking.id, code: booking.code, startsAt: booking.startsAt, endsAt: booking.endsAt, mode: booking.mode })),
-      assignmentsLast30Days: count30.get(interpreter.id) ?? 0,
-      lastServedAt: lastAt.get(interpreter.id) ?? null,
-      assignmentsInJobMonth: monthCount.get(interpreter.id) ?? 0,
-      maxAssignmentsPerMonth: interpreter.maxAssignmentsPerMonth,
-      distanceKm: interpreter.homePostcode ? (distances.get(interpreter.homePostcode) ?? null) : null,
-      maxTravelKm: interpreter.maxTravelKm,
-  }));
-  return { facts, profiles: new Map(interpreters.map((interpreter) => [interpreter.id, interpreter])) };
+  const facts: InterpreterFacts[] = [];
+  const profiles = new Map<string, InterpreterProfile>();
+  for (const row of rows) {
+    const languages = parsed(row.languages);
+    facts.push({
+      id: row.id,
+      active: row.active,
+      gender: row.gender,
+      qualification: row.qualification,
+      modes: row.modes,
+      languages,
+      slots: parsed(row.slots),
+      absences: parsed(row.absences),
+      blockReason: row.blockReason,
+      assignments: parsed(row.assignments).map((held) => ({ ...held, startsAt: new Date(Number(held.startsAt)), endsAt: new Date(Number(held.endsAt)) })),
+      assignmentsLast30Days: Number(row.assignmentsLast30Days),
+      lastServedAt: row.lastServedAt === null ? null : new Date(row.lastServedAt),
+      assignmentsInJobMonth: Number(row.assignmentsInJobMonth),
+      maxAssignmentsPerMonth: row.maxAssignmentsPerMonth,
+      distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
+      maxTravelKm: row.maxTravelKm,
+    });
+    profiles.set(row.id, { id: row.id, name: row.name, gender: row.gender, qualification: row.qualification, homePostcode: row.homePostcode, languages });
+  }
+  return { facts, profiles };
 }

@@ -5,6 +5,7 @@ import type { Logger } from "../../lib/logger";
 import { lockBooking } from "../bookings/booking-actions.service";
 import { applyBookingChange } from "../bookings/booking-change";
 import { SYSTEM } from "../bookings/booking-history";
+import type { RetentionService } from "../privacy/retention.service";
 import type { Outbox } from "../sms/outbox";
 import type { WebhookDelivery } from "../webhooks/webhooks";
 import type { OfferService } from "./offers.service";
@@ -29,6 +30,8 @@ export interface DispatchDeps {
   offers: OfferService;
   outbox: Outbox;
   webhooks: WebhookDelivery;
+  /** The daily data-protection job; the tick starts it when it is due (once a day across all instances). */
+  retention?: Pick<RetentionService, "runIfDue">;
   autoDispatch: boolean;
   reminderHours: number[];
 }
@@ -81,14 +84,19 @@ export function createDispatchService(deps: DispatchDeps) {
   }
 
   return {
-    /** One tick at the clock's current time; `deliver: false` leaves SMS and webhooks to the outbox worker. */
-    async tick(options: { deliver?: boolean } = {}): Promise<TickResult> {
+    /**
+     * One tick at the clock's current time; `deliver: false` leaves SMS and webhooks to the outbox
+     * worker, `deliverWithinMs` sends only the SMS whose paced slot comes within that time.
+     */
+    async tick(options: { deliver?: boolean; deliverWithinMs?: number } = {}): Promise<TickResult> {
       const now = deps.clock.now();
       const expired = await deps.offers.expireOffers(now);
       const unfilled = await markUnfilled(now);
       const waves = await sendWaves(now);
       const reminders = await sendReminders(deps.db, now, deps.reminderHours);
       await deps.outbox.recoverStuck();
+      // After the dispatch work, and never in its way: a failed retention run is logged and retried later.
+      await deps.retention?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "retention job failed"));
       const deliver = options.deliver ?? true;
       return {
         expiredOffers: expired.length,
@@ -97,7 +105,7 @@ export function createDispatchService(deps: DispatchDeps) {
         offersSent: waves.offers,
         needsAttention: waves.needsAttention,
         reminders,
-        sms: deliver ? await deps.outbox.deliverDue() : { sent: 0, retried: 0, failed: 0 },
+        sms: deliver ? await deps.outbox.deliverDue({ ...(options.deliverWithinMs === undefined ? {} : { withinMs: options.deliverWithinMs }) }) : { sent: 0, retried: 0, failed: 0 },
         webhooks: deliver ? await deps.webhooks.deliverDue() : { delivered: 0, failed: 0 },
       };
     },

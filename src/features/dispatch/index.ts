@@ -23,7 +23,7 @@ const tickRoute = defineRoute({
   tags: ["Dispatch"],
   summary: "Run the dispatch tick now",
   description:
-    "Expires offers, sends the next wave where one ended without a yes, marks bookings unfilled after their start, sends reminders, and delivers queued SMS and webhooks. The service runs it every DISPATCH_INTERVAL_SECONDS by itself; several instances may run it at once.",
+    "Expires offers, sends the next wave where one ended without a yes, marks bookings unfilled after their start, sends reminders, and delivers queued SMS and webhooks. SMS are paced (SMS_RATE_PER_SECOND): those whose turn comes later than half of REQUEST_TIMEOUT_MS stay queued for the outbox worker (`sms` counts what went out now). The service runs it every DISPATCH_INTERVAL_SECONDS by itself; several instances may run it at once.",
   roles: ["coordinator"],
   responses: { 200: jsonContent(TickResultSchema, "What the tick did") },
 });
@@ -58,7 +58,10 @@ const offerRoute = defineRoute({
 });
 
 export const dispatchRouter = createRouter()
-  .openapi(tickRoute, async (c) => c.json(await c.get("services").dispatch.tick(), 200))
+  // Half the request timeout for paced SMS: the answer must come in time; the rest stay queued.
+  .openapi(tickRoute, async (c) =>
+    c.json(await c.get("services").dispatch.tick({ deliverWithinMs: Math.floor(c.get("deps").config.REQUEST_TIMEOUT_MS / 2) }), 200),
+  )
   .openapi(offerRoute, async (c) => {
     const body = c.req.valid("json") ?? {};
     const result = await c.get("services").offers.sendWave(c.req.valid("param").id, {

@@ -3,7 +3,7 @@ import type { Config } from "../../config/config";
 import type { Database } from "../../db/database";
 import { datevHeader, datevRow, germanAmount, germanDate, semicolonLines, SEPA_TAIL, sepaHead, sepaTransfer } from "../../domain/finance-formats";
 import { normaliseIban } from "../../domain/iban";
-import type { ExportBatch } from "../../generated/prisma/client";
+import { Prisma, type ExportBatch } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import { yearlyCapCents } from "../allowances/allowances.service";
 
@@ -13,6 +13,19 @@ const COUNTING = ["pending", "approved", "exported", "paid"] as const;
 
 export const EXPORT_FILES = ["allowances.csv", "summary.csv", "recharge.csv", "datev.csv", "sepa.xml"] as const;
 export type ExportFile = (typeof EXPORT_FILES)[number];
+
+interface PageRow {
+  id: string;
+  interpreterId: string;
+  organisationId: string;
+  serviceDate: Date | string;
+  year: number;
+  amountCents: number;
+  outcome: string;
+  code: string;
+}
+
+type ExportRow = Omit<PageRow, "serviceDate"> & { serviceDate: Date; booking: { code: string } };
 
 interface FileDeps {
   db: Database;
@@ -44,21 +57,28 @@ export function streamOf(chunks: AsyncIterable<string>, encoding: "utf8-bom" | "
 export function exportFiles({ db, config }: FileDeps) {
   const { prisma } = db;
 
-  /** The batch's allowances in service order, a page at a time. */
-  async function* pages(batchId: string) {
-    let cursor: string | undefined;
+  /**
+   * The batch's allowances in service order, a page at a time. Keyset pagination on
+   * (serviceDate, id) walks the (exportBatchId, serviceDate, id) index: each page costs the same,
+   * where an offset-like cursor re-read and re-sorted the whole batch for every page.
+   */
+  async function* pages(batchId: string): AsyncGenerator<ExportRow[]> {
+    let after: { serviceDate: Date; id: string } | null = null;
     for (;;) {
-      const rows = await prisma.allowance.findMany({
-        where: { exportBatchId: batchId },
-        include: { booking: { select: { code: true } } },
-        orderBy: [{ serviceDate: "asc" }, { id: "asc" }],
-        take: PAGE,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      });
-      if (rows.length === 0) return;
+      const next: Prisma.Sql = after ? Prisma.sql`AND (a."serviceDate", a."id") > (${after.serviceDate}::timestamptz, ${after.id}::uuid)` : Prisma.empty;
+      const found: PageRow[] = await prisma.$queryRaw<PageRow[]>`
+        SELECT a."id"::text AS "id", a."interpreterId"::text AS "interpreterId", a."organisationId"::text AS "organisationId",
+               a."serviceDate", a."year", a."amountCents", a."outcome", b."code"
+        FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId"
+        WHERE a."exportBatchId" = ${batchId}::uuid ${next}
+        ORDER BY a."serviceDate", a."id"
+        LIMIT ${PAGE}`;
+      if (found.length === 0) return;
+      const rows: ExportRow[] = found.map((row) => ({ ...row, serviceDate: new Date(row.serviceDate), booking: { code: row.code } }));
       yield rows;
       if (rows.length < PAGE) return;
-      cursor = rows[rows.length - 1]!.id;
+      const last = rows[rows.length - 1]!;
+      after = { serviceDate: last.serviceDate, id: last.id };
     }
   }
 

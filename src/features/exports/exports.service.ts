@@ -22,6 +22,12 @@ export function toBatchView(batch: ExportBatch) {
   };
 }
 
+// A year's allowances of a large pool are hundreds of thousands of rows: moving them takes longer
+// than the default interactive-transaction limit of 30 s.
+const EXPORT_TRANSACTION = { maxWait: 30_000, timeout: 600_000 };
+
+const nothingToExport = () => new ApiError("CONFLICT", "Nothing to export: no approved allowance is waiting (no empty batch was created).");
+
 export function createExportService({ db, clock }: { db: Database; clock: Clock }) {
   const { prisma } = db;
 
@@ -43,31 +49,30 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
     async create(actor: Actor, input: { upTo?: string; organisationId?: string }) {
       if (input.organisationId !== undefined && !isUuid(input.organisationId)) throw new ApiError("NOT_FOUND", `No organisation with id ${input.organisationId}.`);
       const upTo = input.upTo ? new Date(input.upTo) : null;
+      // One statement claims and moves the rows: no list of ids travels to the process and back
+      // (a million ids exceed what one statement may bind, and cost memory and time).
       const batch = await withRetry(() =>
         prisma.$transaction(async (tx) => {
           const now = clock.now();
-          const claimed = await tx.$queryRaw<{ id: string; amountCents: number }[]>`
-            SELECT "id"::text AS "id", "amountCents" FROM "Allowance"
-            WHERE "status" = 'approved' AND "exportBatchId" IS NULL
-              AND (${upTo}::timestamptz IS NULL OR "serviceDate" <= ${upTo}::timestamptz)
-              AND (${input.organisationId ?? null}::uuid IS NULL OR "organisationId" = ${input.organisationId ?? null}::uuid)
-            FOR UPDATE SKIP LOCKED`;
-          if (claimed.length === 0) return null;
           const created = await tx.exportBatch.create({
-            data: {
-              upTo,
-              organisationId: input.organisationId ?? null,
-              allowanceCount: claimed.length,
-              totalCents: claimed.reduce((sum, row) => sum + Number(row.amountCents), 0),
-              createdByKeyId: actor.keyId,
-              createdAt: now,
-            },
+            data: { upTo, organisationId: input.organisationId ?? null, allowanceCount: 0, totalCents: 0, createdByKeyId: actor.keyId, createdAt: now },
           });
-          await tx.allowance.updateMany({ where: { id: { in: claimed.map((row) => row.id) } }, data: { status: "exported", exportBatchId: created.id } });
-          return created;
-        }),
+          const [claimed] = await tx.$queryRaw<{ count: number; total: bigint | number }[]>`
+            WITH claimed AS (
+              UPDATE "Allowance" SET "status" = 'exported', "exportBatchId" = ${created.id}::uuid
+              WHERE "id" IN (
+                SELECT "id" FROM "Allowance"
+                WHERE "status" = 'approved' AND "exportBatchId" IS NULL
+                  AND (${upTo}::timestamptz IS NULL OR "serviceDate" <= ${upTo}::timestamptz)
+                  AND (${input.organisationId ?? null}::uuid IS NULL OR "organisationId" = ${input.organisationId ?? null}::uuid)
+                FOR UPDATE SKIP LOCKED)
+              RETURNING "amountCents")
+            SELECT count(*)::int AS "count", COALESCE(sum("amountCents"), 0)::bigint AS "total" FROM claimed`;
+          // Throwing rolls the new batch back: no empty batch is ever stored.
+          if (!claimed || Number(claimed.count) === 0) throw nothingToExport();
+          return tx.exportBatch.update({ where: { id: created.id }, data: { allowanceCount: Number(claimed.count), totalCents: Number(claimed.total) } });
+        }, EXPORT_TRANSACTION),
       );
-      if (!batch) throw new ApiError("CONFLICT", "Nothing to export: no approved allowance is waiting (no empty batch was created).");
       return toBatchView(batch);
     },
 

@@ -4,6 +4,7 @@ import { IdParamSchema, TimestampSchema, isoDateTime } from "../../lib/common-sc
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { PageQuerySchema, pageSchema } from "../../lib/pagination";
+import { auditBatchIbanReads } from "../privacy/read-audit";
 import { EXPORT_FILES, exportFiles, streamOf, type ExportFile } from "./export-files";
 
 const tags = ["Finance exports"];
@@ -122,6 +123,8 @@ export const exportsRouter = createRouter()
     // The first chunk is made before answering, so a problem (e.g. no SEPA account) is a proper error.
     const iterator = chunks[Symbol.asyncIterator]();
     const first = await iterator.next();
+    // These files list IBANs: the read is recorded for everyone in the batch who has one.
+    if (file === "allowances.csv" || file === "summary.csv" || file === "sepa.xml") await auditBatchIbanReads(c, batch.id);
     async function* rest() {
       if (!first.done) yield first.value;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;

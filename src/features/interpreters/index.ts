@@ -1,5 +1,6 @@
 import { ApiError } from "../../lib/api-error";
 import { createRouter } from "../../lib/create-router";
+import { auditInterpreterReads } from "../privacy/read-audit";
 import * as routes from "./interpreters.routes";
 
 const CSV_CONTENT_TYPE = /^(text\/csv|text\/plain|application\/csv)(\s*;.*)?$/i;
@@ -18,15 +19,16 @@ export const interpretersRouter = createRouter()
   .openapi(routes.createInterpreterRoute, async (c) =>
     c.json(await c.get("services").interpreters.create(c.get("actor"), c.req.valid("json")), 201),
   )
+  // Phone and IBAN shown to a key are recorded in each person's history (src/features/privacy).
   .openapi(routes.listInterpretersRoute, async (c) =>
-    c.json(await c.get("services").interpreters.list(c.get("actor"), c.req.valid("query")), 200),
+    c.json(await auditInterpreterReads(c, await c.get("services").interpreters.list(c.get("actor"), c.req.valid("query"))), 200),
   )
   .openapi(routes.getInterpreterRoute, async (c) =>
-    c.json(await c.get("services").interpreters.get(c.get("actor"), c.req.valid("param").id), 200),
+    c.json(await auditInterpreterReads(c, await c.get("services").interpreters.get(c.get("actor"), c.req.valid("param").id)), 200),
   )
-  .openapi(routes.updateInterpreterRoute, async (c) =>
-    c.json(
-      await c.get("services").interpreters.update(c.get("actor"), c.req.valid("param").id, c.req.valid("json")),
-      200,
-    ),
-  );
+  .openapi(routes.updateInterpreterRoute, async (c) => {
+    const input = c.req.valid("json");
+    const updated = await c.get("services").interpreters.update(c.get("actor"), c.req.valid("param").id, input);
+    // Fields the caller just sent are not a read; the rest of what the answer shows is.
+    return c.json(await auditInterpreterReads(c, updated, Object.keys(input)), 200);
+  });

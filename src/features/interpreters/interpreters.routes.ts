@@ -8,6 +8,7 @@ import {
   ListInterpretersQuerySchema,
   UpdateInterpreterSchema,
 } from "./interpreters.schemas";
+import { ErasedInterpreterSchema } from "../privacy/privacy.schemas";
 
 const tags = ["Interpreters"];
 const readers = ["coordinator", "finance"] as const;
@@ -38,9 +39,10 @@ export const getInterpreterRoute = defineRoute({
   path: "/v1/interpreters/{id}",
   tags,
   summary: "Read an interpreter",
+  description: "Reading phone or IBAN is recorded in the interpreter's history. An erased person shows only `id`, `pseudonym` and `erasedAt`.",
   roles: readers,
   request: { params: IdParamSchema },
-  responses: { 200: jsonContent(InterpreterSchema, "The interpreter") },
+  responses: { 200: jsonContent(z.union([InterpreterSchema, ErasedInterpreterSchema]), "The interpreter") },
 });
 
 export const updateInterpreterRoute = defineRoute({

@@ -1,10 +1,11 @@
 import { canSeeInterpreterContactData, type Actor } from "../../auth/actor";
-import { PRISMA_UNIQUE_VIOLATION, likeLiteral, prismaErrorCode, type Database } from "../../db/database";
+import { PRISMA_RECORD_NOT_FOUND, PRISMA_UNIQUE_VIOLATION, likeLiteral, prismaErrorCode, type Database } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { afterCursor, isUuid, toPage, type Page } from "../../lib/pagination";
 import type { CreateInterpreter, InterpreterView, ListInterpretersQuery, UpdateInterpreter } from "./interpreters.schemas";
+import type { ErasedInterpreter } from "../privacy/privacy.schemas";
 
 export const INTERPRETER_INCLUDE = {
   languages: { orderBy: { id: "asc" } },
@@ -72,11 +73,23 @@ export function phoneConflict(error: unknown): never {
   throw error;
 }
 
-/** @throws {ApiError} NOT_FOUND unless an interpreter with this id exists */
-export async function requireInterpreter(db: Database, id: string): Promise<void> {
-  if (!isUuid(id) || !(await db.prisma.interpreter.findUnique({ where: { id }, select: { id: true } }))) {
-    throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
-  }
+/** An erased person's record keeps only a pseudonym: nothing can be read from or added to it. */
+export function erasedConflict(row: { pseudonym: string | null; erasedAt: Date }): ApiError {
+  return new ApiError("CONFLICT", `The interpreter was erased (${row.pseudonym}); the record can no longer be read or changed.`, {
+    reason: "erased",
+    pseudonym: row.pseudonym,
+    erasedAt: row.erasedAt.toISOString(),
+  });
+}
+
+/**
+ * @throws {ApiError} NOT_FOUND unless an interpreter with this id exists; CONFLICT (reason "erased")
+ * for an erased one unless `allowErased` (finance still sums their allowances)
+ */
+export async function requireInterpreter(db: Database, id: string, options: { allowErased?: boolean } = {}): Promise<void> {
+  const row = isUuid(id) ? await db.prisma.interpreter.findUnique({ where: { id }, select: { id: true, erasedAt: true, pseudonym: true } }) : null;
+  if (!row) throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
+  if (row.erasedAt && !options.allowErased) throw erasedConflict({ pseudonym: row.pseudonym, erasedAt: row.erasedAt });
 }
 
 export function createInterpreterService({ db, clock }: { db: Database; clock: Clock }) {
@@ -119,6 +132,7 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
       const rows = await prisma.interpreter.findMany({
         where: {
           AND: [afterCursor(query.cursor), ...(offering ? [{ id: { in: offering } }] : [])],
+          erasedAt: null,
           ...(language ? { languages: { some: language } } : {}),
           ...(query.qualification ? { qualification: query.qualification } : {}),
           ...(query.active === undefined ? {} : { active: query.active }),
@@ -132,12 +146,16 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
       return toPage(rows, query.limit, (row) => toInterpreterView(row, actor));
     },
 
-    async get(actor: Actor, id: string): Promise<InterpreterView> {
-      return toInterpreterView(await findRow(id), actor);
+    /** An erased person shows only the pseudonym and when they were erased. */
+    async get(actor: Actor, id: string): Promise<InterpreterView | ErasedInterpreter> {
+      const row = await findRow(id);
+      if (row.erasedAt) return { id: row.id, pseudonym: row.pseudonym ?? "", erasedAt: row.erasedAt.toISOString() };
+      return toInterpreterView(row, actor);
     },
 
     async update(actor: Actor, id: string, input: UpdateInterpreter): Promise<InterpreterView> {
       const current = await findRow(id);
+      if (current.erasedAt) throw erasedConflict({ pseudonym: current.pseudonym, erasedAt: current.erasedAt });
       const row = await prisma
         .$transaction(async (tx) => {
           if (input.languages) {
@@ -146,8 +164,9 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
           if (input.trainings) {
             await tx.interpreterTraining.deleteMany({ where: { interpreterId: id } });
           }
+          // `erasedAt: null`: an erasure committed meanwhile makes this match nothing (P2025, below).
           return tx.interpreter.update({
-            where: { id },
+            where: { id, erasedAt: null },
             data: {
               ...interpreterColumns(input, consentTime(input.smsConsent, current.smsConsentAt, clock.now())),
               ...(input.languages ? { languages: { create: languageRows(input.languages) } } : {}),
@@ -156,7 +175,10 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
             include: INTERPRETER_INCLUDE,
           });
         })
-        .catch(phoneConflict);
+        .catch(async (error: unknown) => {
+          if (prismaErrorCode(error) === PRISMA_RECORD_NOT_FOUND) await requireInterpreter(db, id);
+          return phoneConflict(error);
+        });
       return toInterpreterView(row, actor);
     },
   };

@@ -6,6 +6,8 @@ import { TimestampSchema } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonContent } from "../../lib/define-route";
 import { afterCursor, isUuid, PageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
+import { isErasedPhone } from "../../domain/data-protection";
+import { auditReads } from "../privacy/read-audit";
 import { twiml, verifyTwilioSignature, type TwilioParams } from "./twilio-webhook";
 
 const paramsOf = (c: unknown) => (c as { get(key: "twilioParams"): TwilioParams }).get("twilioParams");
@@ -121,6 +123,9 @@ export const smsRouter = createRouter()
       ],
     };
     const rows = await c.get("deps").db.prisma.smsMessage.findMany({ where, orderBy: { id: "asc" }, take: query.limit + 1 });
+    // The log shows interpreters' numbers: recorded in their history (an erased person's placeholder is none).
+    const shown = rows.slice(0, query.limit).filter((row) => row.interpreterId && ![row.to, row.from ?? ""].some(isErasedPhone));
+    await auditReads(c, [...new Set(shown.map((row) => row.interpreterId!))].map((interpreterId) => ({ interpreterId, fields: ["phone"] })));
     return c.json(
       toPage(rows, query.limit, (row) => ({
         id: row.id,

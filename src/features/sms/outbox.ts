@@ -1,4 +1,5 @@
 import type { Database } from "../../db/database";
+import { isErasedPhone } from "../../domain/data-protection";
 import type { Prisma, SmsStatus } from "../../generated/prisma/client";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
@@ -53,6 +54,7 @@ const BACKOFF_SECONDS = [30, 120, 600, 1800];
 /** A message left in `sending` this long was being handed over when its process died. */
 const STUCK_AFTER_MS = 5 * 60_000;
 const THROTTLE_ID = 1;
+const MAX_SCHEDULE_AHEAD_MS = 5 * 60_000;
 
 // Twilio's statuses mapped to ours, and their order: a late "sent" never overwrites "delivered".
 const PROVIDER_STATUS: Record<string, SmsStatus> = {
@@ -67,8 +69,9 @@ export function createOutbox(deps: OutboxDeps) {
   const batchSize = Math.max(1, Math.ceil(deps.ratePerSecond * 5));
 
   /**
-   * Claims due messages and gives each a send slot from the shared schedule (one row locked by
-   * every instance), so all instances together stay within SMS_RATE_PER_SECOND.
+   * Gives due messages a send slot each from the shared schedule (one row locked by every
+   * instance), so all instances together stay within SMS_RATE_PER_SECOND. They stay `queued`
+   * until their slot: a process that dies while waiting leaves them to be sent by the next one.
    */
   async function claim(now: Date) {
     return prisma.$transaction(async (tx) => {
@@ -79,11 +82,14 @@ export function createOutbox(deps: OutboxDeps) {
         WHERE "direction" = 'outbound' AND "status" = 'queued' AND "nextAttemptAt" <= ${now}
         ORDER BY "nextAttemptAt", "createdAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
       if (due.length === 0) return [];
-      let slot = Math.max(now.getTime(), throttle ? new Date(throttle.nextSlotAt).getTime() : 0);
+      // A schedule further ahead than a few batches can be was left by a clock that ran fast (an
+      // instance with a wrong clock, a clock set back): not waited for, or sending would stall.
+      const scheduled = throttle ? Math.min(new Date(throttle.nextSlotAt).getTime(), now.getTime() + MAX_SCHEDULE_AHEAD_MS) : 0;
+      let slot = Math.max(now.getTime(), scheduled);
       const claimed: { id: string; slot: Date }[] = [];
       for (const row of due) {
         claimed.push({ id: row.id, slot: new Date(slot) });
-        await tx.smsMessage.update({ where: { id: row.id }, data: { status: "sending", attempts: { increment: 1 }, nextAttemptAt: new Date(slot) } });
+        await tx.smsMessage.update({ where: { id: row.id }, data: { nextAttemptAt: new Date(slot) } });
         slot += intervalMs;
       }
       await tx.smsThrottle.update({ where: { id: THROTTLE_ID }, data: { nextSlotAt: new Date(slot) } });
@@ -91,8 +97,17 @@ export function createOutbox(deps: OutboxDeps) {
     });
   }
 
-  async function sendOne(id: string): Promise<"sent" | "retry" | "failed"> {
+  async function sendOne(id: string, slot: Date): Promise<"sent" | "retry" | "failed" | "skipped"> {
+    // Taken for the hand-over only now, if still in the slot this process gave it: `sending` then
+    // means "maybe with the provider" (see recoverStuck). Another instance may have given it a
+    // new slot meanwhile (this one fell behind); then that one sends it.
+    const taken = await prisma.smsMessage.updateMany({ where: { id, status: "queued", nextAttemptAt: slot }, data: { status: "sending", attempts: { increment: 1 } } });
+    if (taken.count === 0) return "skipped";
     const message = await prisma.smsMessage.findUniqueOrThrow({ where: { id } });
+    if (isErasedPhone(message.to)) {
+      await prisma.smsMessage.update({ where: { id }, data: { status: "failed", lastError: "The recipient was erased", statusUpdatedAt: deps.clock.now() } });
+      return "failed";
+    }
     const optedOut = await prisma.interpreter.findFirst({ where: { phone: message.to, smsOptOutAt: { not: null } }, select: { id: true } });
     if (optedOut) {
       await prisma.smsMessage.update({ where: { id }, data: { status: "failed", lastError: "The recipient opted out (STOP)", statusUpdatedAt: deps.clock.now() } });
@@ -124,17 +139,23 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   return {
-    /** Sends everything due now, paced to the rate; returns what happened. */
-    async deliverDue(): Promise<{ sent: number; retried: number; failed: number }> {
+    /**
+     * Sends everything due now, paced to the rate; returns what happened. With `withinMs` it stops
+     * before a send slot that lies further ahead: those messages stay queued for the next run (an
+     * HTTP request must not wait for a long paced queue).
+     */
+    async deliverDue(options: { withinMs?: number } = {}): Promise<{ sent: number; retried: number; failed: number }> {
       const result = { sent: 0, retried: 0, failed: 0 };
+      const deadline = options.withinMs === undefined ? Number.POSITIVE_INFINITY : deps.clock.now().getTime() + options.withinMs;
       for (;;) {
         const claimed = await claim(deps.clock.now());
         if (claimed.length === 0) return result;
         for (const { id, slot } of claimed) {
+          if (slot.getTime() > deadline) return result;
           const wait = slot.getTime() - deps.clock.now().getTime();
           if (wait > 0) await deps.sleep(wait);
-          const outcome = await sendOne(id);
-          result[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"] += 1;
+          const outcome = await sendOne(id, slot);
+          if (outcome !== "skipped") result[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"] += 1;
         }
       }
     },

@@ -275,6 +275,32 @@ describe("SMS status callbacks and the outbox", () => {
       expect(fastSms.sent.map((message) => message.to)).toEqual(to);
     });
 
+    it("POST /v1/dispatch/tick answers within the request timeout: later paced SMS stay queued, none goes twice", async () => {
+      const short = await createTestContext({ config: { ...CONFIG, REQUEST_TIMEOUT_MS: "4000" }, deps: { db: ctx.deps.db, sms } });
+      short.clock.set(NOW);
+      const to = phones(6);
+      const ids = await enqueue(to, "reminder_24h", short);
+
+      // Half the timeout (2 s) at one SMS per second: the slots at 0, 1 and 2 s go out now.
+      const first = await short.coordinator.post("/v1/dispatch/tick");
+      expect(first.status).toBe(200);
+      expect(first.body.sms).toEqual({ sent: 3, retried: 0, failed: 0 });
+      expect((await Promise.all(ids.map(row))).map((message) => message.status)).toEqual(["sent", "sent", "sent", "queued", "queued", "queued"]);
+
+      // The next tick, a few seconds later, sends the rest.
+      short.clock.advance(3_000);
+      const second = await short.coordinator.post("/v1/dispatch/tick");
+      expect(second.body.sms.sent).toBe(3);
+      expect(sms.sent.filter((message) => to.includes(message.to)).map((message) => message.to).sort()).toEqual([...to].sort());
+    });
+
+    it("does not wait for a send schedule a fast clock left far in the future (at most five minutes)", async () => {
+      await prisma().smsThrottle.create({ data: { id: 1, nextSlotAt: new Date(Date.parse(NOW) + 24 * 3600_000) } });
+      const [id] = (await enqueue(phones(1))) as [string];
+      expect(await createServices(ctx.deps).outbox.deliverDue()).toEqual({ sent: 1, retried: 0, failed: 0 });
+      expect((await row(id)).sentAt!.getTime()).toBe(Date.parse(NOW) + 5 * 60_000);
+    });
+
     it("keeps the pace across calls: a second batch waits for the first", async () => {
       const first = await enqueue(phones(2));
       const services = createServices(ctx.deps);

@@ -1,0 +1,54 @@
+// The outbox when its process dies between send slots: the messages it had scheduled but not yet
+// handed over must go out from the next process, once. (Found by test/process/crash-safety.test.ts:
+// a killed process used to leave its whole batch in `sending`, never to be sent.) A database of
+// its own: the send schedule is one row for every instance.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NodeDatabase } from "../../../src/db/open-database";
+import { enqueueSms } from "../../../src/features/sms/outbox";
+import { createServices } from "../../../src/services";
+import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
+import { createTestContext, toE164, uniqueMobile, type TestContext } from "../../helpers/test-app";
+import { privateDatabase } from "../../helpers/test-database";
+
+describe("the SMS outbox across a process that dies between send slots", () => {
+  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    own = await privateDatabase("outboxrestart", 4);
+    // One SMS per second: a batch of three gets slots now, in 1 s and in 2 s.
+    ctx = await createTestContext({ config: { SMS_RATE_PER_SECOND: "1" }, deps: { db: own.db } });
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
+  });
+
+  it("leaves what the dead process had not handed over queued, and the next process sends each once", async () => {
+    const prisma = ctx.deps.db.prisma;
+    const sms = ctx.deps.sms as RecordingSmsSender;
+    const phones = [uniqueMobile(), uniqueMobile(), uniqueMobile()].map(toE164);
+    const queued = await prisma.$transaction((tx) =>
+      enqueueSms(tx, ctx.clock.now(), phones.map((to, index) => ({ to, body: `Nachricht ${index + 1}`, purpose: "reminder_24h" }))),
+    );
+    const status = async () => (await prisma.smsMessage.findMany({ where: { id: { in: queued.map((row) => row.id) } }, orderBy: { to: "asc" } }))
+      .sort((a, b) => phones.indexOf(a.to) - phones.indexOf(b.to))
+      .map((row) => [row.status, row.attempts]);
+
+    // The first process hands the first message over, then "dies" waiting for the next slot.
+    const dying = createServices({ ...ctx.deps, sleep: () => new Promise<void>(() => {}) });
+    void dying.outbox.deliverDue();
+    for (let waited = 0; (await status())[0]![0] !== "sent"; waited += 20) {
+      expect(waited, "the first message was never sent").toBeLessThan(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await status()).toEqual([["sent", 1], ["queued", 0], ["queued", 0]]);
+
+    // The next process, once the slots have passed, sends the other two: each once.
+    ctx.clock.advance(3_000);
+    const next = createServices(ctx.deps);
+    expect(await next.outbox.deliverDue()).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(await status()).toEqual([["sent", 1], ["sent", 1], ["sent", 1]]);
+    expect(phones.map((phone) => sms.to(phone).length)).toEqual([1, 1, 1]);
+  });
+});

@@ -1,0 +1,159 @@
+// `npm run retention [-- --dry-run]` as a real process on a database of its own (a fresh embedded
+// data folder, or a scratch database on the PostgreSQL server in project "postgres"), with rows
+// from 2020 (long past the 24 months) and from now. The tool uses the real clock.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/db/open-database";
+import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
+import { postgresBaseUrl } from "../helpers/test-database";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PROCESS_TIMEOUT_MS = 120_000;
+const STEP_TIMEOUT_MS = 150_000;
+const onPostgres = process.env.TEST_DB_KIND === "postgres";
+const DAY_MS = 86_400_000;
+
+describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "embedded database"})`, () => {
+  let tmpDir: string;
+  let databaseUrl: string | undefined;
+  let env: NodeJS.ProcessEnv;
+  const ids = { oldBooking: "", recentBooking: "", oldSms: "", recentSms: "", allowance: "" };
+
+  /** `npm run retention -- <args>` in the project folder. */
+  function retention(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("npm", ["run", "--silent", "retention", "--", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`retention ${args.join(" ")} did not exit within ${PROCESS_TIMEOUT_MS} ms\n${stdout}\n${stderr}`));
+      }, PROCESS_TIMEOUT_MS);
+      child.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** Opens the tool's database in this process; on the embedded one only while no tool runs. */
+  async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+    const db = await openDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data"), poolSize: 2 });
+    try {
+      return await work(db);
+    } finally {
+      await db.close();
+    }
+  }
+
+  beforeAll(async () => {
+    tmpDir = await mkdtemp(path.join(os.tmpdir(), "dolmetscherpool-retention-"));
+    if (onPostgres) databaseUrl = await createScratchDatabase(postgresBaseUrl(), "retention");
+    env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TMPDIR: process.env.TMPDIR,
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      DATA_DIR: path.join(tmpDir, "data"),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    };
+    await withDatabase(async (db) => {
+      await db.migrate();
+      const { prisma } = db;
+      const organisation = await prisma.organisation.create({ data: { name: "Jobcenter Düren", kind: "authority", municipality: "Düren" } });
+      const person = await prisma.interpreter.create({ data: { name: "Amina Haddad", phone: "+4915112345678" } });
+      const contact = { contactName: "Frau Schmitz", contactPhone: "02421 123-456", notes: "Klientin spricht nur Dari", caseReference: "BG-2020-0815" };
+      const base = { organisationId: organisation.id, language: "prs", durationMinutes: 60, mode: "phone" as const, ...contact };
+      const old = await prisma.booking.create({
+        data: { ...base, code: "4711", startsAt: new Date("2020-03-02T09:00:00Z"), endsAt: new Date("2020-03-02T10:00:00Z"), status: "completed", interpreterId: person.id, completionNote: "Herr Ahmadi kam zu spät" },
+      });
+      const soon = new Date(Date.now() + DAY_MS);
+      const recent = await prisma.booking.create({ data: { ...base, code: "4712", startsAt: soon, endsAt: new Date(soon.getTime() + 3_600_000) } });
+      const sms = (body: string, createdAt: Date) => prisma.smsMessage.create({ data: { direction: "outbound", to: person.phone, body, status: "delivered", purpose: "offer", createdAt } });
+      const allowance = await prisma.allowance.create({
+        data: { bookingId: old.id, interpreterId: person.id, organisationId: organisation.id, outcome: "done", serviceDate: old.startsAt, year: 2020, amountCents: 2000, breakdown: [], status: "paid", createdAt: old.endsAt },
+      });
+      Object.assign(ids, {
+        oldBooking: old.id,
+        recentBooking: recent.id,
+        oldSms: (await sms("Dolmetscheinsatz 4711: Dari, Mo 02.03. 10:00", new Date("2020-02-28T09:00:00Z"))).id,
+        recentSms: (await sms("Dolmetscheinsatz 4712: Dari", new Date())).id,
+        allowance: allowance.id,
+      });
+    });
+  }, STEP_TIMEOUT_MS);
+
+  afterAll(async () => {
+    if (databaseUrl) await dropScratchDatabase(databaseUrl);
+    if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+  });
+
+  async function snapshot() {
+    return withDatabase(async ({ prisma }) => ({
+      old: await prisma.booking.findUniqueOrThrow({ where: { id: ids.oldBooking }, select: { contactName: true, contactPhone: true, notes: true, caseReference: true, completionNote: true, personalDataRemovedAt: true } }),
+      recent: await prisma.booking.findUniqueOrThrow({ where: { id: ids.recentBooking }, select: { contactName: true, notes: true, personalDataRemovedAt: true } }),
+      oldSms: await prisma.smsMessage.findUniqueOrThrow({ where: { id: ids.oldSms }, select: { body: true, redactedAt: true } }),
+      recentSms: await prisma.smsMessage.findUniqueOrThrow({ where: { id: ids.recentSms }, select: { body: true, redactedAt: true } }),
+      allowance: await prisma.allowance.findUniqueOrThrow({ where: { id: ids.allowance }, select: { amountCents: true, status: true } }),
+    }));
+  }
+
+  it(
+    "--dry-run shows what would go, per kind, and changes nothing",
+    async () => {
+      const before = await snapshot();
+      const result = await retention(["--dry-run"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^Retention: personal data from before \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(Europe\/Berlin, RETENTION_MONTHS=24\)\.$/m);
+      expect(result.stdout).toContain("Dry run, nothing was changed. Would remove:");
+      expect(result.stdout).toContain("bookings (contact name and phone, notes, case reference, free text): 1\n");
+      expect(result.stdout).toContain("SMS texts: 1\n");
+      expect(await snapshot()).toEqual(before);
+      expect(before.old.contactName).toBe("Frau Schmitz");
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "without --dry-run removes it: old contact data, free text and SMS texts go, recent data and finance records stay",
+    async () => {
+      const result = await retention([]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("Removed:");
+      expect(result.stdout).toContain("bookings (contact name and phone, notes, case reference, free text): 1\n");
+      expect(result.stdout).toContain("SMS texts: 1\n");
+      const after = await snapshot();
+      expect(after.old).toEqual({ contactName: null, contactPhone: null, notes: null, caseReference: null, completionNote: null, personalDataRemovedAt: expect.any(Date) });
+      expect(after.oldSms).toEqual({ body: "", redactedAt: expect.any(Date) });
+      expect(after.recent).toEqual({ contactName: "Frau Schmitz", notes: "Klientin spricht nur Dari", personalDataRemovedAt: null });
+      expect(after.recentSms).toEqual({ body: "Dolmetscheinsatz 4712: Dari", redactedAt: null });
+      expect(after.allowance).toEqual({ amountCents: 2000, status: "paid" });
+
+      const again = await retention(["--dry-run"]);
+      expect(again.stdout).toContain("bookings (contact name and phone, notes, case reference, free text): 0\n");
+      expect(again.stdout).toContain("SMS texts: 0\n");
+    },
+    2 * STEP_TIMEOUT_MS,
+  );
+
+  it(
+    "refuses unknown options with the usage",
+    async () => {
+      const result = await retention(["--everything"]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("Usage: npm run retention [-- --dry-run]");
+    },
+    STEP_TIMEOUT_MS,
+  );
+});
