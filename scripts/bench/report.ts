@@ -1,0 +1,84 @@
+// The benchmark report: machine details, a table per database, and the JSON in bench-results/.
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { CandidatesResult } from "./scenarios/candidates";
+import type { FileResult } from "./scenarios/export";
+import type { PipelineResult } from "./scenarios/pipeline";
+import type { SmsResult } from "./scenarios/sms";
+import { formatTable, growth, ratio, show } from "./stats";
+
+export interface DatabaseReport {
+  database: string;
+  seedSeconds: number;
+  pipeline?: { ours: PipelineResult; floor: PipelineResult; ratioToFloor: number | null; connections: number };
+  candidates?: { small: CandidatesResult; large: CandidatesResult; growth: number | null };
+  export?: { batchId: string; allowances: number; files: FileResult[] };
+  sms?: SmsResult;
+}
+
+export interface Machine {
+  cores: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+  loadAverageAtStart: number[];
+}
+
+/** Cores, memory, Node and load of this machine. @example machine().cores; // 2 */
+export function machine(): Machine {
+  return {
+    cores: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100),
+  };
+}
+
+/** Fills in the derived numbers: the ratio to the floor and the growth of the ranking's p50. @example withDerived(report).pipeline?.ratioToFloor; */
+export function withDerived(report: DatabaseReport): DatabaseReport {
+  if (report.pipeline) report.pipeline.ratioToFloor = ratio(report.pipeline.ours.pipelinesPerSecond, report.pipeline.floor.pipelinesPerSecond);
+  if (report.candidates) report.candidates.growth = growth(report.candidates.small.http.latencyMs.p50, report.candidates.large.http.latencyMs.p50);
+  return report;
+}
+
+const ms = (value: number | null | undefined) => `${show(value, 2)} ms`;
+
+/** The table printed at the end: one line per measurement, with its target. @example console.log(table(report)); */
+export function table(report: DatabaseReport): string {
+  const rows: string[][] = [];
+  const { pipeline, candidates, sms } = report;
+  if (pipeline) {
+    for (const [name, result] of [["P1 pipeline (ours)", pipeline.ours], ["P1 pipeline (floor)", pipeline.floor]] as const) {
+      rows.push([name, `${show(result.pipelinesPerSecond)} pipelines/s (${show(result.http.requestsPerSecond)} req/s), ${result.failedPipelines} failed`, `req ${ms(result.http.latencyMs.p50)} / ${ms(result.http.latencyMs.p99)}; pipeline ${ms(result.pipelineLatencyMs.p50)} / ${ms(result.pipelineLatencyMs.p99)}`, ""]);
+    }
+    rows.push(["P1 ratio to floor", show(pipeline.ratioToFloor, 3), "", "≥ 0.5, p99 < 25 ms"]);
+  }
+  if (candidates) {
+    for (const result of [candidates.small, candidates.large]) {
+      rows.push([`P2 candidates ${result.interpreters.toLocaleString("en")} / ${result.pastAssignments.toLocaleString("en")}`, `${result.candidates} candidates, ${Math.round(result.responseBytes / 1024)} KiB`, `${ms(result.http.latencyMs.p50)} / ${ms(result.http.latencyMs.p99)}`, result === candidates.large ? "p50 < 5 ms" : ""]);
+    }
+    rows.push(["P2 growth (p50, 10× pool)", `${show(candidates.growth, 2)}×`, "", "< 3×"]);
+  }
+  if (report.export) {
+    for (const file of report.export.files) {
+      rows.push([`P3 ${file.file} (${report.export.allowances.toLocaleString("en")} rows)`, `${show(file.bytes / 1024 ** 2, 1)} MiB, peak RSS ${show(file.peakRssMb, 0)} MiB (start ${show(file.startRssMb, 0)})`, `${show(file.seconds, 2)} s`, "< 10 s, < 200 MB"]);
+    }
+  }
+  if (sms) {
+    rows.push(["P4 SMS replies", `${show(sms.repliesPerSecond)} replies/s (${sms.replies}, non-2xx ${sms.http.non2xx})`, `${ms(sms.http.latencyMs.p50)} / ${ms(sms.http.latencyMs.p99)}`, "≥ 2,000/s"]);
+  }
+  return `${report.database} (seeding ${show(report.seedSeconds, 0)} s)\n${formatTable(["scenario", "result", "latency p50 / p99", "target"], rows)}`;
+}
+
+/** Writes the whole run to bench-results/bench-<time>.json and returns the path. @example writeJson(run); // ".../bench-results/bench-2026-….json" */
+export function writeJson(run: { quick: boolean; machine: Machine; sizes: unknown; databases: DatabaseReport[]; startedAt: string; finishedAt: string }): string {
+  const dir = path.resolve(import.meta.dirname, "../../bench-results");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${run.startedAt.replace(/[:.]/g, "-")}${run.quick ? "-quick" : ""}.json`);
+  writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+  return file;
+}

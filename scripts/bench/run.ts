@@ -1,0 +1,183 @@
+// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres]`:
+// starts the real server as its own process on a freshly seeded database and measures the
+// booking pipeline (P1, against a raw-SQL floor), candidate ranking at scale (P2), finance
+// exports (P3) and SMS replies (P4). Runs on the embedded database and, when BENCH_DATABASE_URL
+// is set, on a new database on that server (dropped afterwards). See scripts/bench/RESULTS.md.
+import { randomBytes } from "node:crypto";
+import { api } from "./load";
+import { startFakeTwilio, startFloor, startServer, memoryMb, type BenchProcess, type FakeTwilio } from "./processes";
+import { machine, table, withDerived, writeJson, type DatabaseReport } from "./report";
+import { runCandidates } from "./scenarios/candidates";
+import { downloadFile, EXPORT_CONFIG } from "./scenarios/export";
+import { runPipeline } from "./scenarios/pipeline";
+import { prepareReplies, runSmsReplies, SMS_CONFIG } from "./scenarios/sms";
+import * as seed from "./seed";
+import { createTarget, dropTarget, migrate, openSession, targetEnv, type BenchTarget } from "./target";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = new Set((args.find((arg) => arg.startsWith("--only="))?.slice(7) ?? "p1,p2,p3,p4").split(","));
+const databaseArg = args.find((arg) => arg.startsWith("--database="))?.slice(11);
+
+const SIZES = quick
+  ? { small: { interpreters: 1_000, assignments: 10_000 }, large: { interpreters: 10_000, assignments: 100_000 }, pipelineSeconds: 8, candidatesSeconds: 3, smsInterpreters: 100, smsPerInterpreter: 5 }
+  : { small: { interpreters: 1_000, assignments: 100_000 }, large: { interpreters: 10_000, assignments: 1_000_000 }, pipelineSeconds: 20, candidatesSeconds: 10, smsInterpreters: 300, smsPerInterpreter: 10 };
+const CONNECTIONS = { pipeline: 64, candidates: 1, sms: 16 };
+const BOOTSTRAP_API_KEY = `bench-coordinator-${randomBytes(16).toString("hex")}`;
+const EXPORT_FILES = ["allowances.csv", "sepa.xml"];
+
+const progress = (message: string) => process.stderr.write(`  ${message}\n`);
+const step = (message: string) => process.stderr.write(`\n▸ ${message}\n`);
+
+async function withSession<T>(target: BenchTarget, work: (session: Awaited<ReturnType<typeof openSession>>) => Promise<T>): Promise<T> {
+  const session = await openSession(target);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function withServer<T>(target: BenchTarget, twilio: FakeTwilio, work: (server: BenchProcess) => Promise<T>): Promise<T> {
+  const server = await startServer({ ...targetEnv(target), ...SMS_CONFIG, ...EXPORT_CONFIG, TWILIO_API_BASE_URL: twilio.baseUrl, BOOTSTRAP_API_KEY });
+  try {
+    return await work(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A few seconds of the pipeline at low concurrency, unmeasured: compiled queries, warm caches. Returns the slots it used. */
+async function warmUp(baseUrl: string, key: string, organisationId: string, firstSlot: number): Promise<number> {
+  const warm = await runPipeline(baseUrl, key, { organisationId, connections: 4, durationSeconds: 3, firstSlot });
+  return warm.slotsUsed;
+}
+
+async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<DatabaseReport> {
+  const report: DatabaseReport = { database: target.label, seedSeconds: 0 };
+  const { small, large } = SIZES;
+  const seedClock = () => {
+    const started = performance.now();
+    return () => (report.seedSeconds += Math.round(performance.now() - started) / 1000);
+  };
+
+  step(`${target.label}: seeding ${small.interpreters.toLocaleString("en")} interpreters, ${small.assignments.toLocaleString("en")} past assignments, offers`);
+  let stop = seedClock();
+  const seeded = await withSession(target, async (session) => {
+    await migrate(session);
+    const organisationId = await seed.seedOrganisation(session);
+    await seed.seedInterpreters(session, 0, small.interpreters, progress);
+    await seed.seedPastAssignments(session, { organisationId, firstBooking: 0, count: small.assignments, firstInterpreter: 0, interpreters: small.interpreters }, progress);
+    const offers = await seed.seedPendingOffers(session, { organisationId, interpreters: SIZES.smsInterpreters, perInterpreter: SIZES.smsPerInterpreter, firstDay: 10 }, progress);
+    const smallJob = await seed.seedOpenBooking(session, organisationId, "ar", 100, 0);
+    const largeJob = await seed.seedOpenBooking(session, organisationId, "ar", 101, 1);
+    await seed.analyse(session);
+    return { organisationId, offers, smallJob, largeJob };
+  });
+  stop();
+
+  let slotsUsed = 0;
+  await withServer(target, twilio, async (server) => {
+    if (only.has("p2")) {
+      step("P2 candidates, small pool");
+      const result = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.smallJob, { interpreters: small.interpreters, pastAssignments: small.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
+      report.candidates = { small: result, large: result, growth: null };
+      progress(`p50 ${result.http.latencyMs.p50} ms, p99 ${result.http.latencyMs.p99} ms, ${result.candidates} candidates`);
+    }
+    if (only.has("p1")) {
+      step(`P1 booking pipeline on our server, ${CONNECTIONS.pipeline} clients, ${SIZES.pipelineSeconds} s`);
+      const warm = await warmUp(server.baseUrl, BOOTSTRAP_API_KEY, seeded.organisationId, 0);
+      const ours = await runPipeline(server.baseUrl, BOOTSTRAP_API_KEY, { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: warm });
+      slotsUsed = warm + ours.slotsUsed;
+      report.pipeline = { ours, floor: ours, ratioToFloor: null, connections: CONNECTIONS.pipeline };
+      progress(`${ours.pipelinesPerSecond} pipelines/s, ${ours.failedPipelines} failed, request p99 ${ours.http.latencyMs.p99} ms`);
+    }
+    if (only.has("p4")) {
+      step(`P4 SMS replies: ${seeded.offers.length.toLocaleString("en")} signed JA/NEIN, ${CONNECTIONS.sms} at a time`);
+      report.sms = await runSmsReplies(server.baseUrl, prepareReplies(seeded.offers, randomBytes(4).toString("hex")), CONNECTIONS.sms);
+      progress(`${report.sms.repliesPerSecond} replies/s; answers ${JSON.stringify(report.sms.answers)}`);
+    }
+  });
+
+  if (only.has("p1") && report.pipeline) {
+    step(`P1 floor (raw SQL), ${CONNECTIONS.pipeline} clients, ${SIZES.pipelineSeconds} s`);
+    const floorServer = await startFloor(targetEnv(target));
+    try {
+      const warm = await warmUp(floorServer.baseUrl, "", seeded.organisationId, slotsUsed);
+      report.pipeline.floor = await runPipeline(floorServer.baseUrl, "", { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: slotsUsed + warm });
+      progress(`${report.pipeline.floor.pipelinesPerSecond} pipelines/s, ${report.pipeline.floor.failedPipelines} failed`);
+    } finally {
+      await floorServer.stop();
+    }
+  }
+
+  if (!only.has("p2") && !only.has("p3")) return withDerived(report);
+  step(`${target.label}: growing to ${large.interpreters.toLocaleString("en")} interpreters, ${large.assignments.toLocaleString("en")} past assignments${only.has("p3") ? " in an export batch" : ""}`);
+  stop = seedClock();
+  let batchId = "";
+  await withSession(target, async (session) => {
+    await seed.seedInterpreters(session, small.interpreters, large.interpreters - small.interpreters, progress);
+    await seed.seedPastAssignments(
+      session,
+      { organisationId: seeded.organisationId, firstBooking: small.assignments, count: large.assignments - small.assignments, firstInterpreter: small.interpreters, interpreters: large.interpreters - small.interpreters },
+      progress,
+    );
+    if (only.has("p3")) batchId = await seed.seedExportedAllowances(session, 0, large.assignments, progress);
+    await seed.analyse(session);
+  });
+  stop();
+
+  let financeKey = "";
+  await withServer(target, twilio, async (server) => {
+    if (only.has("p2") && report.candidates) {
+      step("P2 candidates, large pool");
+      report.candidates.large = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.largeJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
+      progress(`p50 ${report.candidates.large.http.latencyMs.p50} ms, p99 ${report.candidates.large.http.latencyMs.p99} ms, ${report.candidates.large.candidates} candidates`);
+    }
+    if (only.has("p3")) {
+      financeKey = (await api<{ key: string }>(server.baseUrl, BOOTSTRAP_API_KEY, "POST", "/v1/api-keys", { name: "Bench finance", role: "finance" }, [201])).body.key;
+      report.export = { batchId, allowances: large.assignments, files: [] };
+    }
+  });
+  for (const file of only.has("p3") ? EXPORT_FILES : []) {
+    await withServer(target, twilio, async (server) => {
+      step(`P3 download ${file} (fresh server)`);
+      const result = await downloadFile(server, financeKey, batchId, file, memoryMb(server.child.pid, "VmRSS"));
+      report.export!.files.push(result);
+      progress(`${result.seconds} s, ${(result.bytes / 1024 ** 2).toFixed(1)} MiB, peak RSS ${result.peakRssMb} MiB`);
+    });
+  }
+  return withDerived(report);
+}
+
+async function main() {
+  const startedAt = new Date().toISOString();
+  const info = machine();
+  const targets: (string | undefined)[] = [];
+  if (databaseArg !== "postgres") targets.push(undefined);
+  if (databaseArg !== "embedded" && process.env.BENCH_DATABASE_URL) targets.push(process.env.BENCH_DATABASE_URL);
+  if (databaseArg === "postgres" && !process.env.BENCH_DATABASE_URL) throw new Error("--database=postgres needs BENCH_DATABASE_URL");
+  process.stderr.write(`Benchmarks (${quick ? "quick" : "default sizes"}) on ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")}\n`);
+
+  const twilio = await startFakeTwilio();
+  const databases: DatabaseReport[] = [];
+  try {
+    for (const serverUrl of targets) {
+      const target = await createTarget(serverUrl);
+      try {
+        databases.push(await benchDatabase(target, twilio));
+      } finally {
+        await dropTarget(target);
+      }
+    }
+  } finally {
+    await twilio.close();
+  }
+  const file = writeJson({ quick, machine: info, sizes: { ...SIZES, connections: CONNECTIONS }, databases, startedAt, finishedAt: new Date().toISOString() });
+  process.stdout.write(`\n${databases.map(table).join("\n\n")}\n\nMachine: ${info.cores} × ${info.cpuModel}, ${info.memoryGb} GB, Node ${info.node}\nJSON: ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+// P4: signed Twilio webhooks, each a real JA or NEIN to a pending offer, as fast as they are answered.
+import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import { runLoad, type LoadResult } from "../load";
+import { perSecond } from "../stats";
+import type { PendingOffer } from "../seed";
+
+export const SMS_CONFIG = {
+  SMS_PROVIDER: "twilio",
+  TWILIO_ACCOUNT_SID: `AC${"0123456789abcdef".repeat(2)}`,
+  TWILIO_AUTH_TOKEN: "bench-twilio-auth-token-0123456789",
+  TWILIO_FROM: "+4915799990000",
+  PUBLIC_BASE_URL: "https://pool.example.org",
+} as const;
+
+const PATH = "/v1/sms/inbound";
+
+export interface SmsResult {
+  replies: number;
+  repliesPerSecond: number | null;
+  http: LoadResult;
+  /** How many answers began with which text: shows the replies were understood (confirmations, declines). */
+  answers: Record<string, number>;
+}
+
+interface Prepared {
+  body: string;
+  signature: string;
+}
+
+/** Signed form bodies: every other offer is accepted (JA), the others declined (NEIN). @example prepareReplies(offers, "a1b2c3d4"); */
+export function prepareReplies(offers: readonly PendingOffer[], runId: string): Prepared[] {
+  return offers.map((offer, index) => {
+    const params = {
+      MessageSid: `SM${runId}${index.toString(16).padStart(24, "0")}`.slice(0, 34),
+      AccountSid: SMS_CONFIG.TWILIO_ACCOUNT_SID,
+      From: offer.phone,
+      To: SMS_CONFIG.TWILIO_FROM,
+      Body: `${index % 2 === 0 ? "JA" : "NEIN"} ${offer.code}`,
+      NumMedia: "0",
+    };
+    return {
+      body: new URLSearchParams(params).toString(),
+      signature: getExpectedTwilioSignature(SMS_CONFIG.TWILIO_AUTH_TOKEN, SMS_CONFIG.PUBLIC_BASE_URL + PATH, params),
+    };
+  });
+}
+
+/**
+ * Posts every prepared reply once, with `connections` at a time.
+ *
+ * @example
+ * await runSmsReplies(server.baseUrl, prepareReplies(offers, "a1b2"), 16);
+ */
+export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared[], connections: number): Promise<SmsResult> {
+  let next = 0;
+  const answers: Record<string, number> = {};
+  const started = performance.now();
+  const http = await runLoad({
+    url: baseUrl,
+    connections,
+    amount: prepared.length,
+    requests: [
+      {
+        method: "POST",
+        path: PATH,
+        setupRequest: (request) => {
+          const reply = prepared[next++ % prepared.length]!;
+          return { ...request, body: reply.body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": reply.signature } };
+        },
+        onResponse: (status, body) => {
+          // The reply up to its first digit (the job code): one key per kind of answer.
+          const text = status === 200 ? (/<Message>([^<\d]{0,40})/.exec(body)?.[1]?.trim() ?? "(no reply)") : `HTTP ${status}`;
+          answers[text] = (answers[text] ?? 0) + 1;
+        },
+      },
+    ],
+  });
+  return { replies: http.requests, repliesPerSecond: perSecond(http.requests, performance.now() - started), http, answers };
+}
