@@ -30,7 +30,21 @@ export interface LocalDayPiece {
  * localDayPieces(new Date("2026-11-24T22:00:00Z"), new Date("2026-11-25T00:30:00Z"));
  * // [{ date: "2026-11-24", weekday: 2, fromMinute: 1380, toMinute: 1440 }, { date: "2026-11-25", weekday: 3, fromMinute: 0, toMinute: 90 }]
  */
-export function localDayPieces(startsAt: Date, endsAt: Date): LocalDayPiece[] {
+export function localDayPieces(startsAt: Date, endsAt: Date): readonly LocalDayPiece[] {
+  // Asked once per candidate for the same job: remembered (see toLocal).
+  const key = `${startsAt.getTime()}|${endsAt.getTime()}`;
+  const known = recentPieces.get(key);
+  if (known) return known;
+  const pieces = Object.freeze(computeLocalDayPieces(startsAt, endsAt).map((piece) => Object.freeze(piece)));
+  if (recentPieces.size >= REMEMBERED_PIECES) recentPieces.clear();
+  recentPieces.set(key, pieces);
+  return pieces;
+}
+
+const REMEMBERED_PIECES = 1024;
+const recentPieces = new Map<string, readonly LocalDayPiece[]>();
+
+function computeLocalDayPieces(startsAt: Date, endsAt: Date): LocalDayPiece[] {
   const start = toLocal(startsAt);
   const end = toLocal(endsAt);
   const pieces: LocalDayPiece[] = [];

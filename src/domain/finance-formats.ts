@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { escapeXml } from "../lib/encoding";
-import { toLocal } from "./pool-time";
+import { formatLocal, toLocal } from "./pool-time";
 
 /**
  * Cents as German Excel reads them: decimal comma, no thousands separator.
@@ -47,7 +47,8 @@ const compactDate = (instant: Date) => toLocal(instant).date.replace(/-/g, "");
  * column line; the rows follow with `datevRow`.
  */
 export function datevHeader(header: DatevHeader): string {
-  const created = header.createdAt.toISOString().replace(/\D/g, "").slice(0, 17);
+  // "Erzeugt am": local time, as DATEV shows it to the bookkeeper.
+  const created = formatLocal(header.createdAt, "yyyyMMddHHmmssSSS");
   const fiscalYearStart = `${toLocal(header.from).year}0101`;
   // DATEV reads the header's text fields in double quotes only ("EXTF";700;21;"Buchungsstapel";…).
   const text = (value: string) => `"${value.replace(/"/g, '""')}"`;
@@ -119,7 +120,8 @@ export interface SepaHead {
 
 /** The start of a pain.001.001.09 credit transfer, up to the first transaction. */
 export function sepaHead(head: SepaHead): string {
-  const created = head.createdAt.toISOString().slice(0, 19);
+  // ISODateTime without an offset is local time to the bank.
+  const created = formatLocal(head.createdAt, "yyyy-MM-dd'T'HH:mm:ss");
   const agent = head.debtorBic ? `<BICFI>${escapeXml(head.debtorBic)}</BICFI>` : "<Othr><Id>NOTPROVIDED</Id></Othr>";
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">\n<CstmrCdtTrfInitn>\n` +

@@ -1,4 +1,5 @@
 import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
 
 /** All pools are German: local times (availability, SMS texts, reports) are Europe/Berlin. */
 export const POOL_TIME_ZONE = "Europe/Berlin";
@@ -23,20 +24,31 @@ export interface LocalTime {
  * @example
  * toLocal(new Date("2026-11-24T08:30:00Z")); // { date: "2026-11-24", weekday: 2, minute: 570, … }
  */
-export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): LocalTime {
+export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): Readonly<LocalTime> {
+  // Ranking asks for the same few instants (the job's start and end) once per candidate, and a
+  // time-zone conversion is the costly part of it: remembered, frozen so no caller can change it.
+  const key = `${timeZone}|${instant.getTime()}`;
+  const known = recentLocalTimes.get(key);
+  if (known) return known;
   const local = new TZDate(instant.getTime(), timeZone);
   const year = local.getFullYear();
   const month = local.getMonth() + 1;
   const day = local.getDate();
-  return {
+  const result = Object.freeze({
     date: `${year}-${pad(month)}-${pad(day)}`,
     weekday: local.getDay() === 0 ? 7 : local.getDay(),
     minute: local.getHours() * 60 + local.getMinutes(),
     year,
     month,
     day,
-  };
+  });
+  if (recentLocalTimes.size >= REMEMBERED_LOCAL_TIMES) recentLocalTimes.clear();
+  recentLocalTimes.set(key, result);
+  return result;
 }
+
+const REMEMBERED_LOCAL_TIMES = 4096;
+const recentLocalTimes = new Map<string, Readonly<LocalTime>>();
 
 /** The instant of a local wall-clock time (a time skipped by the spring change lands after it). */
 export function fromLocal(date: string, minute: number, timeZone = POOL_TIME_ZONE): Date {
@@ -95,4 +107,15 @@ export function formatLocalRange(startsAt: Date, endsAt: Date): string {
   const end = toLocal(endsAt);
   const endText = end.date === start.date ? formatMinute(end.minute) : `${pad(end.day)}.${pad(end.month)}. ${formatMinute(end.minute)}`;
   return `${weekdayShort(start.weekday)} ${pad(start.day)}.${pad(start.month)}. ${formatMinute(start.minute)}–${endText}`;
+}
+
+/**
+ * An instant formatted as the pool's wall clock shows it (date-fns pattern), for file formats
+ * that want local time without an offset (DATEV's "erzeugt am", SEPA's creation time).
+ *
+ * @example
+ * formatLocal(new Date("2026-11-24T08:30:00.123Z"), "yyyyMMddHHmmssSSS"); // "20261124093000123"
+ */
+export function formatLocal(instant: Date, pattern: string, timeZone = POOL_TIME_ZONE): string {
+  return format(new TZDate(instant.getTime(), timeZone), pattern);
 }

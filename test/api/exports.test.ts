@@ -483,6 +483,9 @@ describe("finance exports", () => {
 
       const [header, columns, ...bookings] = parse(text, { delimiter: ";", relax_column_count: true, relax_quotes: true }) as string[][];
       expect(header!.slice(0, 5)).toEqual(["EXTF", "700", "21", "Buchungsstapel", "13"]);
+      // "Erzeugt am" in local (Berlin) time, to the millisecond.
+      const berlin = new Date(batch.createdAt).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" }).replace(/\D/g, "");
+      expect(header![5]).toBe(`${berlin}${batch.createdAt.slice(20, 23)}`);
       expect(header![10]).toBe(CONFIG.DATEV_CONSULTANT_NUMBER);
       expect(header![11]).toBe(CONFIG.DATEV_CLIENT_NUMBER);
       expect(header![12]).toBe("20260101");
@@ -547,6 +550,8 @@ describe("finance exports", () => {
       };
 
       expect(initiation.GrpHdr.NbOfTxs).toBe(String(transfers.length));
+      // Creation time as the bank reads an ISODateTime without offset: local (Berlin) time.
+      expect(initiation.GrpHdr.CreDtTm).toBe(new Date(batch.createdAt).toLocaleString("sv-SE", { timeZone: "Europe/Berlin" }).replace(" ", "T"));
       expect(toCents(initiation.GrpHdr.CtrlSum)).toBe(sum(transfers.map((transfer) => toCents(transfer.Amt.InstdAmt["#text"]))));
       expect(payment.NbOfTxs).toBe(initiation.GrpHdr.NbOfTxs);
       expect(payment.CtrlSum).toBe(initiation.GrpHdr.CtrlSum);

@@ -23,8 +23,8 @@ export interface InboundSms {
 
 export interface InboundResult {
   reply: string | null;
-  /** A booking the reply reopened or whose offers all ended: dispatch should look at it now. */
-  redispatch: string | null;
+  /** Bookings the reply reopened or whose offers all ended: dispatch should look at them now. */
+  redispatch: string[];
   duplicate: boolean;
 }
 
@@ -38,7 +38,7 @@ export interface InboundDeps {
 
 interface Outcome {
   reply: string | null;
-  redispatch?: string | null;
+  redispatch?: string[];
   bookingId?: string | null;
   interpreterId?: string | null;
 }
@@ -101,7 +101,7 @@ export function createInboundService(deps: InboundDeps) {
       const details = error.details as { rule?: string; reason?: string } | null;
       const clash = /Einsatz (\d+)\)/.exec(details?.reason ?? "")?.[1];
       const reply = error.code === "DOUBLE_BOOKING" && clash ? smsTexts.notFree(row.code, clash) : smsTexts.notAvailable(row.code);
-      return { reply, bookingId: row.id, redispatch: row.id };
+      return { reply, bookingId: row.id, redispatch: [row.id] };
     }
   }
 
@@ -118,7 +118,7 @@ export function createInboundService(deps: InboundDeps) {
         action: "offer_declined", details: { interpreterId },
       },
     });
-    return { reply: smsTexts.declined(offer.booking.code), bookingId: offer.booking.id, redispatch: offer.booking.id };
+    return { reply: smsTexts.declined(offer.booking.code), bookingId: offer.booking.id, redispatch: [offer.booking.id] };
   }
 
   /** ABSAGE: the interpreter gives back an accepted job; it reopens and dispatch starts again. */
@@ -143,7 +143,7 @@ export function createInboundService(deps: InboundDeps) {
       },
       by,
     );
-    return { reply: smsTexts.withdrawalReceived(row.code), bookingId: row.id, redispatch: row.id };
+    return { reply: smsTexts.withdrawalReceived(row.code), bookingId: row.id, redispatch: [row.id] };
   }
 
   async function optOut(tx: Tx, now: Date, interpreterId: string, optedOut: boolean): Promise<Outcome> {
@@ -153,7 +153,8 @@ export function createInboundService(deps: InboundDeps) {
       // Open offers can no longer be answered: they count as a no.
       const open = await pendingOffers(tx, interpreterId);
       await tx.offer.updateMany({ where: { id: { in: open.map((offer) => offer.id) } }, data: { status: "declined", respondedAt: now } });
-      return { reply: smsTexts.optedOut(), redispatch: open[0]?.booking.id ?? null };
+      // Every job that was waiting for this person's answer gets its next wave.
+      return { reply: smsTexts.optedOut(), redispatch: [...new Set(open.map((offer) => offer.booking.id))] };
     }
     return { reply: smsTexts.optedIn() };
   }
@@ -206,19 +207,19 @@ export function createInboundService(deps: InboundDeps) {
                 },
               });
             }
-            return { reply: outcome.reply, redispatch: outcome.redispatch ?? null, duplicate: false };
+            return { reply: outcome.reply, redispatch: outcome.redispatch ?? [], duplicate: false };
           }),
         );
       } catch (error) {
         if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION) {
           const earlier = await prisma.smsMessage.findUnique({ where: { providerSid: message.messageSid } });
-          if (earlier) return { reply: earlier.replyBody, redispatch: null, duplicate: true };
+          if (earlier) return { reply: earlier.replyBody, redispatch: [], duplicate: true };
         }
         if (isExclusionViolation(error)) {
           // The database refused a clash the checks did not see: nothing was stored; say no.
           const parsedReply = parseSmsReply(message.body);
           const code = "code" in parsedReply && parsedReply.code ? parsedReply.code : "";
-          return { reply: smsTexts.notAvailable(code).replace("  ", " "), redispatch: null, duplicate: false };
+          return { reply: smsTexts.notAvailable(code).replace("  ", " "), redispatch: [], duplicate: false };
         }
         throw error;
       }

@@ -90,8 +90,8 @@ export const smsRouter = createRouter()
     const params = paramsOf(c);
     const services = c.get("services");
     const result = await services.inbound.handle({ messageSid: params.MessageSid ?? "", from: params.From ?? "", to: params.To ?? "", body: params.Body ?? "" });
-    if (result.redispatch) {
-      await services.dispatch.redispatch(result.redispatch).catch((error: unknown) => c.get("deps").logger.error({ err: error }, "redispatch failed"));
+    for (const bookingId of result.redispatch) {
+      await services.dispatch.redispatch(bookingId).catch((error: unknown) => c.get("deps").logger.error({ err: error, bookingId }, "redispatch failed"));
     }
     return c.body(twiml(result.reply), 200, { "content-type": "text/xml; charset=utf-8" });
   })

@@ -80,7 +80,7 @@ export function createOutbox(deps: OutboxDeps) {
       const due = await tx.$queryRaw<{ id: string }[]>`
         SELECT "id"::text AS "id" FROM "SmsMessage"
         WHERE "direction" = 'outbound' AND "status" = 'queued' AND "nextAttemptAt" <= ${now}
-        ORDER BY "nextAttemptAt", "createdAt" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+        ORDER BY "nextAttemptAt", "createdAt", "id" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
       if (due.length === 0) return [];
       // A schedule further ahead than a few batches can be was left by a clock that ran fast (an
       // instance with a wrong clock, a clock set back): not waited for, or sending would stall.

@@ -32,6 +32,7 @@ const LANGUAGE = {
   doubleBooking: "niu",
   race: "rar",
   optOut: "rap",
+  optOutAuto: "hmo",
   sensitive: "mrv",
 } as const;
 
@@ -494,6 +495,27 @@ describe("POST /v1/sms/inbound", () => {
       expect(await offerStatus(job.id, person.id)).toBe("declined");
       expect(await offerStatus(job.id, stays.id)).toBe("pending");
       expect(await read(job.id)).toMatchObject({ status: "offered", interpreterId: null });
+    });
+
+    it("with AUTO_DISPATCH=true, STOP starts the next wave at once for every job that waited for the answer", async () => {
+      const auto = await createTestContext({ config: { ...CONFIG, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "1" } });
+      auto.clock.set(NOW);
+      const organisation = await newOrganisation(auto.coordinator);
+      const quitter = await interpreter(LANGUAGE.optOutAuto, auto);
+      const jobs = [
+        await booking(LANGUAGE.optOutAuto, {}, auto, organisation.id),
+        await booking(LANGUAGE.optOutAuto, {}, auto, organisation.id),
+      ];
+      for (const job of jobs) expect((await offersOf(job.id)).map((entry) => [entry.interpreterId, entry.status])).toEqual([[quitter.id, "pending"]]);
+      const next = await interpreter(LANGUAGE.optOutAuto, auto);
+
+      expect(await answer(quitter.phone, "STOP", auto)).toBe(smsTexts.optedOut());
+      for (const job of jobs) {
+        expect((await offersOf(job.id)).map((entry) => [entry.interpreterId, entry.status])).toEqual([
+          [quitter.id, "declined"],
+          [next.id, "pending"],
+        ]);
+      }
     });
 
     it("sends an opted-out interpreter nothing more and offers them nothing until START", async () => {
