@@ -24,31 +24,45 @@ export interface LocalTime {
  * @example
  * toLocal(new Date("2026-11-24T08:30:00Z")); // { date: "2026-11-24", weekday: 2, minute: 570, … }
  */
-export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): Readonly<LocalTime> {
-  // Ranking asks for the same few instants (the job's start and end) once per candidate, and a
-  // time-zone conversion is the costly part of it: remembered, frozen so no caller can change it.
-  const key = `${timeZone}|${instant.getTime()}`;
-  const known = recentLocalTimes.get(key);
-  if (known) return known;
-  const local = new TZDate(instant.getTime(), timeZone);
-  const year = local.getFullYear();
-  const month = local.getMonth() + 1;
-  const day = local.getDate();
-  const result = Object.freeze({
+export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): LocalTime {
+  // Wall clock = UTC + the zone's offset at that instant. Asking the time-zone database is the
+  // costly part (ranking and export files do it for every row), and the offset is the same all
+  // day on all but two days a year: remembered per UTC day, asked afresh only on change days.
+  const time = instant.getTime();
+  const local = new Date(time + offsetMinutesAt(time, timeZone) * 60_000);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
+  const day = local.getUTCDate();
+  return {
     date: `${year}-${pad(month)}-${pad(day)}`,
-    weekday: local.getDay() === 0 ? 7 : local.getDay(),
-    minute: local.getHours() * 60 + local.getMinutes(),
+    weekday: local.getUTCDay() === 0 ? 7 : local.getUTCDay(),
+    minute: local.getUTCHours() * 60 + local.getUTCMinutes(),
     year,
     month,
     day,
-  });
-  if (recentLocalTimes.size >= REMEMBERED_LOCAL_TIMES) recentLocalTimes.clear();
-  recentLocalTimes.set(key, result);
-  return result;
+  };
 }
 
-const REMEMBERED_LOCAL_TIMES = 4096;
-const recentLocalTimes = new Map<string, Readonly<LocalTime>>();
+const DAY_MS = 86_400_000;
+const REMEMBERED_DAYS = 20_000;
+/** Per zone and UTC day: the offset in minutes, or null on a day the offset changes. */
+const dailyOffsets = new Map<string, number | null>();
+
+const zoneOffsetMinutes = (time: number, timeZone: string) => -new TZDate(time, timeZone).getTimezoneOffset();
+
+/** Minutes the zone's wall clock is ahead of UTC at `time` (Berlin: 60 in winter, 120 in summer). */
+function offsetMinutesAt(time: number, timeZone: string): number {
+  const day = Math.floor(time / DAY_MS);
+  const key = `${timeZone}|${day}`;
+  let offset = dailyOffsets.get(key);
+  if (offset === undefined) {
+    const atStart = zoneOffsetMinutes(day * DAY_MS, timeZone);
+    offset = atStart === zoneOffsetMinutes((day + 1) * DAY_MS - 1, timeZone) ? atStart : null;
+    if (dailyOffsets.size >= REMEMBERED_DAYS) dailyOffsets.clear();
+    dailyOffsets.set(key, offset);
+  }
+  return offset ?? zoneOffsetMinutes(time, timeZone);
+}
 
 /** The instant of a local wall-clock time (a time skipped by the spring change lands after it). */
 export function fromLocal(date: string, minute: number, timeZone = POOL_TIME_ZONE): Date {

@@ -151,3 +151,28 @@ describe("formatLocalRange", () => {
     expect(formatLocalRange(utc("2026-10-25T00:00:00Z"), utc("2026-10-25T02:00:00Z"))).toBe("So 25.10. 02:00–03:00");
   });
 });
+
+describe("toLocal against the platform's time-zone data", () => {
+  // toLocal remembers offsets per day; this reads every quarter-hour-ish instant of the change
+  // days and a spread of ordinary ones back through Intl, in zones with odd offsets too.
+  const reference = (instant: Date, timeZone: string) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        .formatToParts(instant)
+        .map((part) => [part.type, part.value]),
+    );
+    return { date: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) };
+  };
+
+  it.each(["Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns"])("agrees in %s, across daylight-saving changes", (timeZone) => {
+    const instants: number[] = [];
+    for (const day of ["2026-03-28", "2026-03-29", "2026-10-24", "2026-10-25", "2026-04-05", "2026-10-04", "2026-03-08", "2026-11-01"]) {
+      for (let minute = 0; minute < 2 * 24 * 60; minute += 7) instants.push(Date.parse(`${day}T00:00:00Z`) - 12 * 3600_000 + minute * 60_000);
+    }
+    for (let step = 0; step < 2000; step += 1) instants.push(Date.parse("2024-01-01T00:00:00Z") + step * 37 * 3600_000 + step * 61_000);
+    for (const time of instants) {
+      const local = toLocal(new Date(time), timeZone);
+      expect({ date: local.date, minute: local.minute }, new Date(time).toISOString()).toEqual(reference(new Date(time), timeZone));
+    }
+  });
+});
