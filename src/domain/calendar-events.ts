@@ -1,24 +1,10 @@
 import { germanLanguageName } from "./languages";
+import type { JobText } from "./sms-texts";
 
 /** What the calendar feed shows of one booking, from the point of view of one interpreter. */
-export interface CalendarJob {
+export interface CalendarJob extends JobText {
   bookingId: string;
-  code: string;
-  language: string;
-  dialect: string | null;
-  startsAt: Date;
-  endsAt: Date;
-  mode: "onsite" | "phone" | "video";
-  organisationName: string;
-  street: string | null;
-  postcode: string | null;
-  city: string | null;
-  room: string | null;
-  setting: string | null;
   topic: string;
-  sensitive: boolean;
-  contactName: string | null;
-  contactPhone: string | null;
   /** The booking's current status. */
   status: string;
   /** Whether the booking is (still) this interpreter's: assigned to them, or completed by them. */

@@ -1,27 +1,19 @@
 // The command-line tools as real processes, on a database of their own: a fresh embedded data
 // folder, or a scratch database on the PostgreSQL server (project "postgres"). The steps build on
 // each other (migrate, then keys, then imports) to keep the number of slow process starts small.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/open-database";
+import type { NodeDatabase } from "../../src/db/open-database";
+import { ROOT, runToExit, withToolDatabase, type RunResult } from "../helpers/child-process";
 import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { toE164, uniqueMobile, uniqueToken } from "../helpers/test-app";
 import { postgresBaseUrl } from "../helpers/test-database";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PROCESS_TIMEOUT_MS = 120_000;
 const STEP_TIMEOUT_MS = 150_000;
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const onPostgres = process.env.TEST_DB_KIND === "postgres";
 
@@ -31,37 +23,8 @@ describe.sequential(`command-line tools (${onPostgres ? "PostgreSQL server" : "e
   let env: NodeJS.ProcessEnv;
 
   /** Runs `tsx src/cli/<tool>.ts …` in the project folder and waits for it to exit. */
-  function cli(tool: string, args: string[]): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(TSX, [path.join("src", "cli", `${tool}.ts`), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`${tool} ${args.join(" ")} did not exit within ${PROCESS_TIMEOUT_MS} ms\n${stdout}\n${stderr}`));
-      }, PROCESS_TIMEOUT_MS);
-      child.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-
-  /** Opens the tools' database in this process; on the embedded one only while no tool runs. */
-  async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-    const db = await openDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data"), poolSize: 2 });
-    try {
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  }
+  const cli = (tool: string, args: string[]): Promise<RunResult> => runToExit(TSX, [path.join("src", "cli", `${tool}.ts`), ...args], env, PROCESS_TIMEOUT_MS);
+  const withDatabase = <T>(work: (db: NodeDatabase) => Promise<T>) => withToolDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data") }, work);
 
   beforeAll(async () => {
     tmpDir = await mkdtemp(path.join(os.tmpdir(), "dolmetscherpool-cli-"));

@@ -1,55 +1,27 @@
 // `npm run demo` as a real process on a database of its own (a fresh data folder, or a scratch
 // database on the PostgreSQL server), then the real server on the same database.
-import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { bootstrapKeyIn, call, childEnv, startServer, type RunningServer } from "../helpers/server-process";
 import { recordSecret } from "../helpers/test-logs";
-import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { testDbKind } from "../helpers/test-database";
+import { emptyDatabases, runToExit, type RunResult } from "../helpers/child-process";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const onPostgres = testDbKind() === "postgres";
 const STEP_TIMEOUT_MS = 300_000;
 const DAY = 86_400_000;
-const cleanups: (() => Promise<unknown>)[] = [];
+const databases = emptyDatabases();
 const running: RunningServer[] = [];
 
 afterAll(async () => {
   await Promise.all(running.map((server) => server.stop("SIGKILL")));
-  for (const cleanup of cleanups) await cleanup();
+  await databases.dispose();
 });
 
-async function emptyDatabaseEnv(label: string): Promise<Record<string, string>> {
-  if (onPostgres) {
-    const url = await createScratchDatabase(postgresBaseUrl(), label);
-    cleanups.push(() => dropScratchDatabase(url));
-    return { DATABASE_URL: url };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), `dp-${label}-`));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return { DATA_DIR: dir };
-}
+const emptyDatabaseEnv = (label: string) => databases.env(label);
 
 /** Runs `npm run demo`'s entry and waits for it to exit. */
-function runDemo(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/demo.ts"], { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), STEP_TIMEOUT_MS - 10_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runDemo = (env: Record<string, string>): Promise<RunResult> =>
+  runToExit(process.execPath, ["--import", "tsx", "src/cli/demo.ts"], childEnv(env), STEP_TIMEOUT_MS - 10_000);
 
 /** Every item of a list endpoint, page by page. */
 async function all(baseUrl: string, key: string, pathname: string): Promise<any[]> {

@@ -1,17 +1,15 @@
 // `npm run retention [-- --dry-run]` as a real process on a database of its own (a fresh embedded
 // data folder, or a scratch database on the PostgreSQL server in project "postgres"), with rows
 // from 2020 (long past the 24 months) and from now. The tool uses the real clock.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db/open-database";
+import type { NodeDatabase } from "../../src/db/open-database";
+import { runToExit, withToolDatabase, type RunResult } from "../helpers/child-process";
 import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { postgresBaseUrl } from "../helpers/test-database";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PROCESS_TIMEOUT_MS = 120_000;
 const STEP_TIMEOUT_MS = 150_000;
 const onPostgres = process.env.TEST_DB_KIND === "postgres";
@@ -24,37 +22,8 @@ describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "em
   const ids = { oldBooking: "", recentBooking: "", oldSms: "", recentSms: "", allowance: "" };
 
   /** `npm run retention -- <args>` in the project folder. */
-  function retention(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn("npm", ["run", "--silent", "retention", "--", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`retention ${args.join(" ")} did not exit within ${PROCESS_TIMEOUT_MS} ms\n${stdout}\n${stderr}`));
-      }, PROCESS_TIMEOUT_MS);
-      child.on("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-
-  /** Opens the tool's database in this process; on the embedded one only while no tool runs. */
-  async function withDatabase<T>(work: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
-    const db = await openDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data"), poolSize: 2 });
-    try {
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  }
+  const retention = (args: string[]): Promise<RunResult> => runToExit("npm", ["run", "--silent", "retention", "--", ...args], env, PROCESS_TIMEOUT_MS);
+  const withDatabase = <T>(work: (db: NodeDatabase) => Promise<T>) => withToolDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data") }, work);
 
   beforeAll(async () => {
     tmpDir = await mkdtemp(path.join(os.tmpdir(), "dolmetscherpool-retention-"));

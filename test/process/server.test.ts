@@ -1,32 +1,20 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { bootstrapKeyIn, call, runFailingServer, startServer, type RunningServer } from "../helpers/server-process";
 import { uniqueMobile } from "../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { testDbKind } from "../helpers/test-database";
+import { emptyDatabases } from "../helpers/child-process";
 
 const onPostgres = testDbKind() === "postgres";
-const cleanups: (() => Promise<unknown>)[] = [];
+const databases = emptyDatabases();
 const running: RunningServer[] = [];
 
 afterAll(async () => {
   await Promise.all(running.map((server) => server.stop("SIGKILL")));
-  for (const cleanup of cleanups) await cleanup();
+  await databases.dispose();
 });
 
 /** A database nobody has used: a temporary data folder, or a scratch database on the server. */
-async function emptyDatabaseEnv(label: string): Promise<Record<string, string>> {
-  if (onPostgres) {
-    const url = await createScratchDatabase(postgresBaseUrl(), label);
-    cleanups.push(() => dropScratchDatabase(url));
-    return { DATABASE_URL: url };
-  }
-  const dir = await mkdtemp(path.join(tmpdir(), `dp-${label}-`));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return { DATA_DIR: dir };
-}
+const emptyDatabaseEnv = (label: string) => databases.env(label);
 
 async function start(env: Record<string, string>) {
   const server = await startServer(env);

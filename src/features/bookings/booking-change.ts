@@ -7,6 +7,9 @@ import { historyRow, type HistoryActor, type HistoryEntry } from "./booking-hist
 import { BOOKING_INCLUDE, type BookingRow } from "./booking-view";
 
 type Tx = Prisma.TransactionClient;
+type JobTextRow = Pick<BookingRow, "code" | "language" | "dialect" | "startsAt" | "endsAt" | "mode" | "street" | "postcode" | "city" | "room" | "setting" | "sensitive" | "contactName" | "contactPhone"> & {
+  organisation: { name: string };
+};
 
 export interface BookingChange {
   data: Prisma.BookingUncheckedUpdateInput;
@@ -15,7 +18,8 @@ export interface BookingChange {
   notifyChange?: boolean;
 }
 
-export function jobTextOf(row: BookingRow): JobText {
+/** The parts of a booking every text about the job is made of (SMS, calendar events). */
+export function jobTextOf(row: JobTextRow): JobText {
   return {
     code: row.code,
     language: row.language,

@@ -8,6 +8,7 @@ import { sha256Hex } from "../../lib/encoding";
 import { isUuid } from "../../lib/pagination";
 import { toBase64Url, type RandomSource } from "../../lib/random";
 import { enqueueSms } from "../sms/outbox";
+import { jobTextOf } from "../bookings/booking-change";
 
 export interface CalendarServiceDeps {
   db: Database;
@@ -126,23 +127,9 @@ export function createCalendarService({ db, clock, random }: CalendarServiceDeps
         take: FEED_MAX_EVENTS,
       });
       const jobs: CalendarJob[] = rows.map((row) => ({
+        ...jobTextOf(row),
         bookingId: row.id,
-        code: row.code,
-        language: row.language,
-        dialect: row.dialect,
-        startsAt: row.startsAt,
-        endsAt: row.endsAt,
-        mode: row.mode,
-        organisationName: row.organisation.name,
-        street: row.street,
-        postcode: row.postcode,
-        city: row.city,
-        room: row.room,
-        setting: row.setting,
         topic: row.topic,
-        sensitive: row.sensitive,
-        contactName: row.contactName,
-        contactPhone: row.contactPhone,
         status: row.status,
         assignedToThem: row.interpreterId === person.id,
         revision: row._count.events,

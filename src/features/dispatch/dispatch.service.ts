@@ -105,7 +105,7 @@ export function createDispatchService(deps: DispatchDeps) {
         offersSent: waves.offers,
         needsAttention: waves.needsAttention,
         reminders,
-        sms: deliver ? await deps.outbox.deliverDue({ ...(options.deliverWithinMs === undefined ? {} : { withinMs: options.deliverWithinMs }) }) : { sent: 0, retried: 0, failed: 0 },
+        sms: deliver ? await deps.outbox.deliverDue({ withinMs: options.deliverWithinMs }) : { sent: 0, retried: 0, failed: 0 },
         webhooks: deliver ? await deps.webhooks.deliverDue() : { delivered: 0, failed: 0 },
       };
     },
