@@ -58,8 +58,8 @@ export function memoryMb(pid: number | undefined, field: "VmHWM" | "VmRSS"): num
  * @example
  * const server = await startProcess("src/server.ts", serverEnv({ DATA_DIR: dir }));
  */
-export function startProcess(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<BenchProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+export function startProcess(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000, nodeArgs: string[] = []): Promise<BenchProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
@@ -100,9 +100,15 @@ export function startProcess(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 
   });
 }
 
-/** Starts the real server on a target plus extra settings. @example await startServer({ ...targetEnv(target), BOOTSTRAP_API_KEY: key }); */
-export function startServer(env: Record<string, string>): Promise<BenchProcess> {
-  return startProcess("src/server.ts", serverEnv(env));
+/**
+ * Starts the real server on a target plus extra settings; with `profileDir`, V8 writes a CPU
+ * profile of the server's whole life there when it exits (`--profile`; read it with
+ * `scripts/bench/profile-summary.ts` or Chrome's DevTools).
+ *
+ * @example await startServer({ ...targetEnv(target), BOOTSTRAP_API_KEY: key });
+ */
+export function startServer(env: Record<string, string>, profileDir?: string): Promise<BenchProcess> {
+  return startProcess("src/server.ts", serverEnv(env), 120_000, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
 }
 
 /** Starts the floor server (scripts/bench/floor-server.ts) on the same database. @example await startFloor(targetEnv(target)); */

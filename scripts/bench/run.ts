@@ -1,9 +1,10 @@
-// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres]`:
+// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres] [-- --profile]`:
 // starts the real server as its own process on a freshly seeded database and measures the
 // booking pipeline (P1, against a raw-SQL floor), candidate ranking at scale (P2), finance
 // exports (P3) and SMS replies (P4). Runs on the embedded database and, when BENCH_DATABASE_URL
 // is set, on a new database on that server (dropped afterwards). See scripts/bench/RESULTS.md.
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { api } from "./load";
 import { startFakeTwilio, startFloor, startServer, memoryMb, type BenchProcess, type FakeTwilio } from "./processes";
 import { machine, table, withDerived, writeJson, type DatabaseReport } from "./report";
@@ -18,6 +19,8 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const only = new Set((args.find((arg) => arg.startsWith("--only="))?.slice(7) ?? "p1,p2,p3,p4").split(","));
 const databaseArg = args.find((arg) => arg.startsWith("--database="))?.slice(11);
+// CPU profiles of every server start (one .cpuprofile per process) in bench-results/profiles/<run>/.
+const profileDir = args.includes("--profile") ? path.resolve(import.meta.dirname, "../../bench-results/profiles", new Date().toISOString().replace(/[:.]/g, "-")) : undefined;
 
 const SIZES = quick
   ? { small: { interpreters: 1_000, assignments: 10_000 }, large: { interpreters: 10_000, assignments: 100_000 }, pipelineSeconds: 8, candidatesSeconds: 3, smsInterpreters: 100, smsPerInterpreter: 5 }
@@ -39,7 +42,7 @@ async function withSession<T>(target: BenchTarget, work: (session: Awaited<Retur
 }
 
 async function withServer<T>(target: BenchTarget, twilio: FakeTwilio, work: (server: BenchProcess) => Promise<T>): Promise<T> {
-  const server = await startServer({ ...targetEnv(target), ...SMS_CONFIG, ...EXPORT_CONFIG, TWILIO_API_BASE_URL: twilio.baseUrl, BOOTSTRAP_API_KEY });
+  const server = await startServer({ ...targetEnv(target), ...SMS_CONFIG, ...EXPORT_CONFIG, TWILIO_API_BASE_URL: twilio.baseUrl, BOOTSTRAP_API_KEY }, profileDir);
   try {
     return await work(server);
   } finally {
@@ -175,6 +178,7 @@ async function main() {
   }
   const file = writeJson({ quick, machine: info, sizes: { ...SIZES, connections: CONNECTIONS }, databases, startedAt, finishedAt: new Date().toISOString() });
   process.stdout.write(`\n${databases.map(table).join("\n\n")}\n\nMachine: ${info.cores} × ${info.cpuModel}, ${info.memoryGb} GB, Node ${info.node}\nJSON: ${file}\n`);
+  if (profileDir) process.stdout.write(`CPU profiles: ${profileDir} (summary: node --import tsx scripts/bench/profile-summary.ts <file>)\n`);
 }
 
 main().catch((error: unknown) => {
