@@ -1,5 +1,8 @@
 import { absenceDuring, coveringSlots, describeAbsence, describeSlot, type AbsencePeriod, type WeeklySlot } from "./availability";
+import { candidateScore, compareRanked, needsQualifiedInterpreter, scoreParts, spokenLanguage } from "./candidate-score";
 import { formatLocalRange, toLocal } from "./pool-time";
+
+export { needsQualifiedInterpreter } from "./candidate-score";
 
 export type Mode = "onsite" | "phone" | "video";
 export type Level = "native" | "fluent" | "basic";
@@ -85,12 +88,6 @@ const LEVEL_DE: Record<Level, string> = { native: "Muttersprache", fluent: "flie
 const QUALIFICATION_DE: Record<Qualification, string> = { volunteer: "ehrenamtlich", trained: "geschult", certified: "zertifiziert" };
 const MODE_DE: Record<Mode, string> = { onsite: "vor Ort", phone: "per Telefon", video: "per Video" };
 const GENDER_DE = { female: "weiblich", male: "männlich" } as const;
-const DAY_MS = 86_400_000;
-
-/** Sensitive, medical and psychosocial jobs prefer trained or certified interpreters. */
-export function needsQualifiedInterpreter(job: Pick<JobFacts, "sensitive" | "topic">): boolean {
-  return job.sensitive || job.topic === "medical" || job.topic === "psychosocial";
-}
 
 /** Minutes two jobs must lie apart: the travel buffer when either is on site. */
 function gapMinutes(a: Mode, b: Mode, rules: MatchingRules): number {
@@ -111,14 +108,6 @@ export function clashingAssignment(job: Pick<JobFacts, "id" | "startsAt" | "ends
       return other.startsAt.getTime() < job.endsAt.getTime() + gap && job.startsAt.getTime() < other.endsAt.getTime() + gap;
     }) ?? null
   );
-}
-
-function spokenLanguage(job: JobFacts, interpreter: InterpreterFacts) {
-  const matching = interpreter.languages.filter((language) => language.code === job.language);
-  const sameDialect = job.dialect
-    ? matching.find((language) => language.dialect?.toLowerCase() === job.dialect!.toLowerCase())
-    : undefined;
-  return sameDialect ?? matching[0];
 }
 
 type Excluder = (rule: ExclusionRule, reason: string) => Evaluation | null;
@@ -197,48 +186,25 @@ export function evaluateInterpreter(
   if (slots.length > 0) reasons.push(`frei ${slots.map(describeSlot).join(" und ")}`);
   const count = interpreter.assignmentsLast30Days;
   reasons.push(count === 1 ? "1 Einsatz in den letzten 30 Tagen" : `${count} Einsätze in den letzten 30 Tagen`);
-  // Never served ranks above any served interpreter: 99, while served ones are capped at 98.
-  let daysSinceLast = 99;
   if (interpreter.lastServedAt) {
-    daysSinceLast = Math.min(98, Math.floor((job.startsAt.getTime() - interpreter.lastServedAt.getTime()) / DAY_MS));
     const last = toLocal(interpreter.lastServedAt);
     reasons.push(`zuletzt im Einsatz am ${String(last.day).padStart(2, "0")}.${String(last.month).padStart(2, "0")}.${last.year}`);
   } else {
     reasons.push("bisher kein Einsatz");
   }
-  let dialectMatch = 0;
-  if (job.dialect) {
-    dialectMatch = language?.dialect?.toLowerCase() === job.dialect.toLowerCase() ? 1 : 0;
-    reasons.push(dialectMatch ? `Dialekt passt (${job.dialect})` : `anderer Dialekt als gewünscht (${job.dialect})`);
-  }
-  let qualificationFit = 0;
+  const parts = scoreParts(job, interpreter);
+  if (job.dialect) reasons.push(parts.dialectMatch ? `Dialekt passt (${job.dialect})` : `anderer Dialekt als gewünscht (${job.dialect})`);
   if (needsQualifiedInterpreter(job)) {
-    qualificationFit = { volunteer: 0, trained: 1, certified: 2 }[interpreter.qualification];
     reasons.push(
-      qualificationFit > 0
+      parts.qualificationFit > 0
         ? `${QUALIFICATION_DE[interpreter.qualification]} – passend für diesen Einsatz`
         : "ehrenamtlich ohne Schulung – für diesen Einsatz sind geschulte Dolmetschende besser",
     );
   }
-  let genderMatch = 0;
   const wish = job.genderPreference;
-  if (wish && !wish.required) {
-    genderMatch = interpreter.gender === wish.gender ? 1 : 0;
-    reasons.push(genderMatch ? `Wunsch ${GENDER_DE[wish.gender]} erfüllt` : `Wunsch ${GENDER_DE[wish.gender]} nicht erfüllt`);
-  }
-  let proximity = 0;
-  if (job.mode === "onsite") {
-    if (interpreter.distanceKm !== null) {
-      proximity = 99 - Math.min(99, Math.round(interpreter.distanceKm));
-      reasons.push(`ca. ${Math.round(interpreter.distanceKm)} km entfernt`);
-    } else {
-      reasons.push("Entfernung unbekannt");
-    }
-  }
-  const fairness = 99 - Math.min(99, count);
-  // Digits, most significant first: FF RR D Q G PP → e.g. 97.45120199
-  const composite = ((((fairness * 100 + daysSinceLast) * 10 + dialectMatch) * 10 + qualificationFit) * 10 + genderMatch) * 100 + proximity;
-  return { eligible: true, interpreterId: interpreter.id, score: composite / 10_000_000, reasons };
+  if (wish && !wish.required) reasons.push(parts.genderMatch ? `Wunsch ${GENDER_DE[wish.gender]} erfüllt` : `Wunsch ${GENDER_DE[wish.gender]} nicht erfüllt`);
+  if (job.mode === "onsite") reasons.push(interpreter.distanceKm !== null ? `ca. ${Math.round(interpreter.distanceKm)} km entfernt` : "Entfernung unbekannt");
+  return { eligible: true, interpreterId: interpreter.id, score: candidateScore(job, interpreter), reasons };
 }
 
 export interface RankedCandidates {
@@ -254,7 +220,7 @@ export function rankCandidates(job: JobFacts, interpreters: InterpreterFacts[], 
   const evaluations = interpreters.map((interpreter) => evaluateInterpreter(job, interpreter, rules));
   const candidates = evaluations
     .filter((e): e is Extract<Evaluation, { eligible: true }> => e.eligible)
-    .sort((a, b) => b.score - a.score || compareIds(a.interpreterId, b.interpreterId));
+    .sort(compareRanked);
   const excluded = evaluations
     .filter((e): e is Extract<Evaluation, { eligible: false }> => !e.eligible)
     .sort((a, b) => EXCLUSION_RULES.indexOf(a.rule) - EXCLUSION_RULES.indexOf(b.rule) || compareIds(a.interpreterId, b.interpreterId));

@@ -2,7 +2,7 @@ import type { Actor } from "../../auth/actor";
 import { isExclusionViolation, type Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import { canTransition, isLateCancellation, type BookingStatus } from "../../domain/booking-lifecycle";
-import { clashingAssignment, evaluateInterpreter, OVERRIDABLE_RULES, rankCandidates } from "../../domain/matching";
+import { clashingAssignment, evaluateInterpreter, OVERRIDABLE_RULES } from "../../domain/matching";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, validationError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
@@ -14,7 +14,8 @@ import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } fro
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
 import { bookingsVisibleTo, checkStartTime } from "./bookings.service";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import { jobFactsOf, loadInterpreterFacts, type InterpreterProfile } from "./matching-facts";
+import { jobFactsOf, loadInterpreterFacts } from "./matching-facts";
+import { candidatesOf } from "./candidate-search";
 
 type Tx = Prisma.TransactionClient;
 
@@ -44,15 +45,6 @@ export function invalidTransition(row: { status: BookingStatus; code: string }, 
 }
 
 const notFound = (id: string) => new ApiError("NOT_FOUND", `No booking with id ${id}.`);
-
-const profileView = (profile: InterpreterProfile) => ({
-  id: profile.id,
-  name: profile.name,
-  gender: profile.gender,
-  qualification: profile.qualification,
-  languages: profile.languages,
-  homePostcode: profile.homePostcode,
-});
 
 /**
  * The change that assigns an interpreter to a locked booking, after the hard rules. Locks the
@@ -258,23 +250,11 @@ export function createBookingActionService(deps: BookingActionDeps) {
       }
     },
 
-    /** Who can take the job, best first with reasons; optionally everyone else with the excluding rule. */
-    async candidates(actor: Actor, id: string, includeExcluded: boolean) {
+    /** Who can take the job, best first with reasons (the best `limit`); optionally everyone else with the excluding rule. */
+    async candidates(actor: Actor, id: string, query: { limit: number; includeExcluded: boolean }) {
       const row = isUuid(id) ? await prisma.booking.findFirst({ where: { AND: [{ id }, bookingsVisibleTo(actor)] }, include: BOOKING_INCLUDE }) : null;
       if (!row) throw notFound(id);
-      const job = { ...jobFactsOf(row), postcode: row.postcode };
-      const { facts, profiles } = await loadInterpreterFacts(prisma, job, { everyone: includeExcluded }, factsOptions);
-      const ranked = rankCandidates(job, facts, factsOptions);
-      return {
-        candidates: ranked.candidates.map((candidate) => ({
-          interpreter: profileView(profiles.get(candidate.interpreterId)!),
-          score: candidate.score,
-          reasons: candidate.reasons,
-        })),
-        excluded: includeExcluded
-          ? ranked.excluded.map((entry) => ({ interpreter: profileView(profiles.get(entry.interpreterId)!), rule: entry.rule, reason: entry.reason }))
-          : [],
-      };
+      return candidatesOf(prisma, { ...jobFactsOf(row), postcode: row.postcode }, query, factsOptions);
     },
   };
 }

@@ -66,7 +66,7 @@ export const candidatesRoute = defineRoute({
   tags,
   summary: "Interpreters who can take the job, best first, with reasons",
   description:
-    "Hard rules: active, speaks the language, offers the mode, a weekly slot covers the job, not absent, no clashing assignment (travel buffer around on-site jobs), monthly maximum, a required gender, not blocked for the organisation, within their travel distance. Ranking: fairness (fewest assignments in the 30 days before the job, then longest since the last), dialect, qualification fit, a gender wish, distance; ties by id.",
+    "Hard rules: active, speaks the language, offers the mode, a weekly slot covers the job, not absent, no clashing assignment (travel buffer around on-site jobs), monthly maximum, a required gender, not blocked for the organisation, within their travel distance. Ranking: fairness (fewest assignments in the 30 days before the job, then longest since the last), dialect, qualification fit, a gender wish, distance; ties by id. Returns the best `limit` (default 20) with `hasMore`; the pool is ordered on the ranking facts first and the hard rules are checked from the top down, so the answer stays fast in large pools.",
   roles: ["coordinator"],
   request: { params: IdParamSchema, query: CandidatesQuerySchema },
   responses: { 200: jsonContent(CandidatesSchema, "Candidates and (with includeExcluded) the others") },

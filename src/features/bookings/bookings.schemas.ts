@@ -196,7 +196,19 @@ export const ListBookingsQuerySchema = PageQuerySchema.extend({
 
 export const BookingPageSchema = pageSchema(BookingSchema, "BookingPage");
 
-export const CandidatesQuerySchema = z.object({ includeExcluded: booleanQuery.optional() });
+export const DEFAULT_CANDIDATES = 20;
+export const MAX_CANDIDATES = 200;
+
+export const CandidatesQuerySchema = z.object({
+  includeExcluded: booleanQuery.optional().openapi({ description: "Also list everyone who cannot take the job, with the rule that excludes them (checks the whole pool: slower)" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CANDIDATES)
+    .default(DEFAULT_CANDIDATES)
+    .openapi({ description: `How many candidates, best first (1–${MAX_CANDIDATES})`, example: DEFAULT_CANDIDATES }),
+});
 
 const CandidateInterpreterSchema = z.object({
   id: z.string(),
@@ -216,6 +228,7 @@ export const CandidatesSchema = z
         reasons: z.array(z.string()).openapi({ example: ["spricht ar (levantinisch, Muttersprache)", "frei Di 09:00–12:00", "2 Einsätze in den letzten 30 Tagen"] }),
       }),
     ),
+    hasMore: z.boolean().openapi({ description: "More eligible interpreters exist than `limit` returned" }),
     excluded: z.array(z.object({ interpreter: CandidateInterpreterSchema, rule: z.enum(EXCLUSION_RULES), reason: z.string() })),
   })
   .openapi("Candidates");

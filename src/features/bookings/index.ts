@@ -35,7 +35,10 @@ export const bookingsRouter = createRouter()
   )
   .openapi(routes.candidatesRoute, async (c) =>
     c.json(
-      await c.get("services").bookingActions.candidates(c.get("actor"), c.req.valid("param").id, c.req.valid("query").includeExcluded ?? false),
+      await c.get("services").bookingActions.candidates(c.get("actor"), c.req.valid("param").id, {
+        limit: c.req.valid("query").limit,
+        includeExcluded: c.req.valid("query").includeExcluded ?? false,
+      }),
       200,
     ),
   )

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
-import { rankCandidates, evaluateInterpreter } from "../../domain/matching";
+import { evaluateInterpreter } from "../../domain/matching";
 import { smsTexts } from "../../domain/sms-texts";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError, validationError } from "../../lib/api-error";
@@ -10,6 +10,7 @@ import { lockBooking, invalidTransition } from "../bookings/booking-actions.serv
 import { applyBookingChange, jobTextOf } from "../bookings/booking-change";
 import type { HistoryActor } from "../bookings/booking-history";
 import type { BookingRow } from "../bookings/booking-view";
+import { findTopCandidates } from "../bookings/candidate-search";
 import { jobFactsOf, loadInterpreterFacts } from "../bookings/matching-facts";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import { enqueueSms } from "../sms/outbox";
@@ -107,14 +108,9 @@ export function createOfferService(deps: OfferDeps) {
           if (problems.length > 0) throw validationError("Some interpreters cannot be offered this job.", problems);
           chosen = [...new Set(options.interpreterIds)];
         } else {
-          const { facts } = await loadInterpreterFacts(tx, job, {}, factsOptions);
-          const contactable = new Set(
-            (await tx.interpreter.findMany({ where: { id: { in: facts.map((fact) => fact.id) }, ...reachable }, select: { id: true } })).map((entry) => entry.id),
-          );
-          chosen = rankCandidates(job, facts, factsOptions)
-            .candidates.map((candidate) => candidate.interpreterId)
-            .filter((id) => !asked.has(id) && contactable.has(id))
-            .slice(0, options.waveSize ?? deps.waveSize);
+          // The best not asked before who can be reached by SMS; the hard rules are checked top-down only.
+          const top = await findTopCandidates(tx, job, { limit: options.waveSize ?? deps.waveSize, skip: asked, reachableOnly: true }, factsOptions);
+          chosen = top.candidates.map((candidate) => candidate.interpreterId);
         }
 
         if (chosen.length === 0) {

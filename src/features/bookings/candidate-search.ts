@@ -1,0 +1,160 @@
+import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
+import { compareRanked, inRankingOrder, type RankingFacts } from "../../domain/candidate-score";
+import { evaluateInterpreter, rankCandidates, type InterpreterFacts, type JobFacts } from "../../domain/matching";
+import { Prisma } from "../../generated/prisma/client";
+import type { PostcodeDistances } from "../postcodes/postcodes.service";
+import { loadInterpreterFacts, type InterpreterProfile } from "./matching-facts";
+
+type Db = Prisma.TransactionClient;
+type Eligible = Extract<ReturnType<typeof evaluateInterpreter>, { eligible: true }>;
+const DAY_MS = 86_400_000;
+const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(", "));
+
+interface RankingRow {
+  id: string;
+  gender: InterpreterFacts["gender"];
+  qualification: InterpreterFacts["qualification"];
+  homePostcode: string | null;
+  dialects: (string | null)[];
+  reachable: boolean;
+  assignmentsLast30Days: number;
+  lastServedAt: Date | string | null;
+}
+
+/** The pool of a job in ranking order, with whether each person can be reached by SMS. */
+interface RankedPool {
+  order: { interpreterId: string; score: number }[];
+  reachable: Set<string>;
+  /** Distances from every home postcode in the pool to the job's place (on-site jobs). */
+  distances: Map<string, number | null>;
+}
+
+/**
+ * Everything the ranking score needs for every active interpreter who speaks the job's language,
+ * in one statement: the dialects they speak it in, the 30-day count and the last assignment
+ * before the job. Those two come from the person's history (index probes on Booking(interpreterId,
+ * startsAt)) only for people whose latest assignment (`latestAssignmentAt`, kept by a trigger) lies
+ * within the 30 days before the job or later; for everyone else they follow from that column
+ * alone — in a large pool most people — so the statement costs little more than reading the pool.
+ * The hard rules need much more (slots, absences, blocks, nearby assignments, month counts); those
+ * are loaded only for the few people at the top of this order.
+ */
+async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, distancesOf: PostcodeDistances): Promise<RankedPool> {
+  const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
+  const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
+  const rows = await db.$queryRaw<RankingRow[]>`
+    SELECT i."id"::text AS "id", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
+      array_agg(l."dialect") AS "dialects",
+      (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable",
+      CASE WHEN i."latestAssignmentAt" IS NULL OR i."latestAssignmentAt" < ${since30Days}::timestamptz THEN 0
+        ELSE (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz) END AS "assignmentsLast30Days",
+      CASE WHEN i."latestAssignmentAt" IS NULL OR i."latestAssignmentAt" < ${job.startsAt}::timestamptz THEN i."latestAssignmentAt"
+        ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) END AS "lastServedAt"
+    FROM "Interpreter" i JOIN "InterpreterLanguage" l ON l."interpreterId" = i."id" AND l."code" = ${job.language}
+    WHERE i."active" AND i."erasedAt" IS NULL
+    GROUP BY i."id"`;
+  const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];
+  const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(db, homes, job.postcode) : new Map<string, number | null>();
+  const pool: RankingFacts[] = rows.map((row) => ({
+    id: row.id,
+    gender: row.gender,
+    qualification: row.qualification,
+    // Only the job's language matters to the score; its level does not.
+    languages: row.dialects.map((dialect) => ({ code: job.language, dialect, level: "fluent" as const })),
+    assignmentsLast30Days: Number(row.assignmentsLast30Days),
+    lastServedAt: row.lastServedAt === null ? null : new Date(row.lastServedAt),
+    distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
+  }));
+  return { order: inRankingOrder(job, pool), reachable: new Set(rows.filter((row) => row.reachable).map((row) => row.id)), distances };
+}
+
+export interface TopCandidatesQuery {
+  /** How many eligible candidates to return at most. */
+  limit: number;
+  /** Leave out these interpreters (e.g. asked before). */
+  skip?: ReadonlySet<string>;
+  /** Only people who can be reached by SMS (consent given, not opted out). */
+  reachableOnly?: boolean;
+}
+
+/**
+ * The best `limit` eligible candidates for a job, best first, and whether there are more. The
+ * pool is put in ranking order on a few cheap facts; the hard rules are then checked in that
+ * order, a growing chunk at a time, only until `limit + 1` people passed. Since an eligible
+ * person's final score is the one the order was made with (`candidateScore`), the answer is the
+ * same as ranking the whole pool — at a cost that grows with the pool only by the cheap part.
+ *
+ * @example
+ * const { candidates, hasMore } = await findTopCandidates(prisma, job, { limit: 20 }, factsOptions);
+ */
+export async function findTopCandidates(
+  db: Db,
+  job: JobFacts & { postcode: string | null },
+  query: TopCandidatesQuery,
+  options: { travelBufferMinutes: number; distances: PostcodeDistances },
+): Promise<{ candidates: Eligible[]; profiles: Map<string, InterpreterProfile>; hasMore: boolean }> {
+  const pool = await rankedPool(db, job, options.distances);
+  // The distances of the pool are known now: the chunks need not look them up again.
+  const known: PostcodeDistances = { distancesKm: async (_db, from) => new Map(from.map((home) => [home, pool.distances.get(home) ?? null])) };
+  const order = pool.order.filter(({ interpreterId }) => !query.skip?.has(interpreterId) && (!query.reachableOnly || pool.reachable.has(interpreterId)));
+  const candidates: Eligible[] = [];
+  const profiles = new Map<string, InterpreterProfile>();
+  let next = 0;
+  for (let chunk = Math.max(8, query.limit + 1); next < order.length && candidates.length <= query.limit; chunk *= 2) {
+    const ids = order.slice(next, next + chunk).map((entry) => entry.interpreterId);
+    next += ids.length;
+    const loaded = await loadInterpreterFacts(db, job, { interpreterIds: ids }, { ...options, distances: known });
+    const factsOf = new Map(loaded.facts.map((facts) => [facts.id, facts]));
+    for (const id of ids) {
+      const facts = factsOf.get(id);
+      const verdict = facts ? evaluateInterpreter(job, facts, options) : null;
+      if (!verdict?.eligible) continue;
+      candidates.push(verdict);
+      profiles.set(id, loaded.profiles.get(id)!);
+    }
+  }
+  // Already in order unless facts changed between the two reads; the final scores decide.
+  candidates.sort(compareRanked);
+  return { candidates: candidates.slice(0, query.limit), profiles, hasMore: candidates.length > query.limit };
+}
+
+const profileView = (profile: InterpreterProfile) => ({
+  id: profile.id,
+  name: profile.name,
+  gender: profile.gender,
+  qualification: profile.qualification,
+  languages: profile.languages,
+  homePostcode: profile.homePostcode,
+});
+
+/**
+ * The candidates answer of a job: the best `limit` eligible interpreters with reasons, whether
+ * more exist, and — only when asked for, since it means checking every interpreter of the pool —
+ * everyone else with the rule that excludes them.
+ *
+ * @example
+ * await candidatesOf(prisma, job, { limit: 20, includeExcluded: false }, factsOptions); // { candidates, hasMore, excluded: [] }
+ */
+export async function candidatesOf(
+  db: Db,
+  job: JobFacts & { postcode: string | null },
+  query: { limit: number; includeExcluded: boolean },
+  options: { travelBufferMinutes: number; distances: PostcodeDistances },
+) {
+  const view = (candidate: Eligible, profiles: Map<string, InterpreterProfile>) => ({
+    interpreter: profileView(profiles.get(candidate.interpreterId)!),
+    score: candidate.score,
+    reasons: candidate.reasons,
+  });
+  if (!query.includeExcluded) {
+    const top = await findTopCandidates(db, job, { limit: query.limit }, options);
+    return { candidates: top.candidates.map((candidate) => view(candidate, top.profiles)), hasMore: top.hasMore, excluded: [] };
+  }
+  const { facts, profiles } = await loadInterpreterFacts(db, job, { everyone: true }, options);
+  const ranked = rankCandidates(job, facts, options);
+  return {
+    candidates: ranked.candidates.slice(0, query.limit).map((candidate) => view(candidate, profiles)),
+    hasMore: ranked.candidates.length > query.limit,
+    excluded: ranked.excluded.map((entry) => ({ interpreter: profileView(profiles.get(entry.interpreterId)!), rule: entry.rule, reason: entry.reason })),
+  };
+}
