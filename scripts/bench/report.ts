@@ -12,7 +12,8 @@ export interface DatabaseReport {
   database: string;
   seedSeconds: number;
   pipeline?: { ours: PipelineResult; floor: PipelineResult; ratioToFloor: number | null; connections: number };
-  candidates?: { small: CandidatesResult; large: CandidatesResult; growth: number | null };
+  /** `busy`: the large pool again, for a job whose candidates all served in the 30 days before it. */
+  candidates?: { small: CandidatesResult; large: CandidatesResult; growth: number | null; busy?: CandidatesResult };
   export?: { batchId: string; allowances: number; files: FileResult[] };
   sms?: SmsResult;
 }
@@ -62,6 +63,8 @@ export function table(report: DatabaseReport): string {
       rows.push([`P2 candidates ${result.interpreters.toLocaleString("en")} / ${result.pastAssignments.toLocaleString("en")}`, `${result.candidates} candidates, ${Math.round(result.responseBytes / 1024)} KiB`, `${ms(result.http.latencyMs.p50)} / ${ms(result.http.latencyMs.p99)}`, result === candidates.large ? "p50 < 5 ms" : ""]);
     }
     rows.push(["P2 growth (p50, 10× pool)", `${show(candidates.growth, 2)}×`, "", "< 3×"]);
+    const busy = candidates.busy;
+    if (busy) rows.push(["P2 busy pool (job in 3 days)", `${busy.candidates} candidates, ${Math.round(busy.responseBytes / 1024)} KiB`, `${ms(busy.http.latencyMs.p50)} / ${ms(busy.http.latencyMs.p99)}`, ""]);
   }
   if (report.export) {
     for (const file of report.export.files) {

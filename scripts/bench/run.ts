@@ -74,8 +74,11 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
     const offers = await seed.seedPendingOffers(session, { organisationId, interpreters: SIZES.smsInterpreters, perInterpreter: SIZES.smsPerInterpreter, firstDay: 10 }, progress);
     const smallJob = await seed.seedOpenBooking(session, organisationId, "ar", 100, 0);
     const largeJob = await seed.seedOpenBooking(session, organisationId, "ar", 101, 1);
+    // In 3 days: everyone in the pool served in the 30 days before it (one job a week each), so
+    // the ranking reads every candidate's recent history — the busy case.
+    const busyJob = await seed.seedOpenBooking(session, organisationId, "ar", 3, 2);
     await seed.analyse(session);
-    return { organisationId, offers, smallJob, largeJob };
+    return { organisationId, offers, smallJob, largeJob, busyJob };
   });
   stop();
 
@@ -136,6 +139,9 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
       step("P2 candidates, large pool");
       report.candidates.large = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.largeJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
       progress(`p50 ${report.candidates.large.http.latencyMs.p50} ms, p99 ${report.candidates.large.http.latencyMs.p99} ms, ${report.candidates.large.candidates} candidates`);
+      step("P2 candidates, large pool, a job in 3 days (everyone served within the 30 days before it)");
+      report.candidates.busy = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.busyJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
+      progress(`p50 ${report.candidates.busy.http.latencyMs.p50} ms, p99 ${report.candidates.busy.http.latencyMs.p99} ms, ${report.candidates.busy.candidates} candidates`);
     }
     if (only.has("p3")) {
       financeKey = (await api<{ key: string }>(server.baseUrl, BOOTSTRAP_API_KEY, "POST", "/v1/api-keys", { name: "Bench finance", role: "finance" }, [201])).body.key;

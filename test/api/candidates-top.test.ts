@@ -122,7 +122,10 @@ describe("candidates: the best `limit`, checked top-down", () => {
     const limited = await candidates("includeExcluded=true&limit=3");
     expect(limited.candidates).toEqual(full.candidates.slice(0, 3));
     expect(limited.hasMore).toBe(true);
-    expect(limited.excluded).toEqual(full.excluded);
+    // Everyone of the pool is listed; other files add people to the shared database meanwhile.
+    const ours = (answer: Answer) => answer.excluded.filter((entry) => people.includes(entry.interpreter.id));
+    expect(ours(limited)).toEqual(ours(full));
+    expect(ours(full).length).toBeGreaterThan(3);
   });
 
   it("refuses a limit outside 1–200", async () => {

@@ -32,27 +32,43 @@ interface RankedPool {
 /**
  * Everything the ranking score needs for every active interpreter who speaks the job's language,
  * in one statement: the dialects they speak it in, the 30-day count and the last assignment
- * before the job. Those two come from the person's history (index probes on Booking(interpreterId,
- * startsAt)) only for people whose latest assignment (`latestAssignmentAt`, kept by a trigger) lies
- * within the 30 days before the job or later; for everyone else they follow from that column
- * alone — in a large pool most people — so the statement costs little more than reading the pool.
+ * before the job. Those two need the person's history (index probes on Booking(interpreterId,
+ * startsAt)) only if their latest assignment (`latestAssignmentAt`, kept by a trigger) lies within
+ * the 30 days before the job or later — one probe for the window, a second only when that latest
+ * assignment lies after the job and the window is empty. For everyone else — in a large pool most
+ * people — the column alone answers, so the statement costs little more than reading the pool.
  * The hard rules need much more (slots, absences, blocks, nearby assignments, month counts); those
  * are loaded only for the few people at the top of this order.
  */
 async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, distancesOf: PostcodeDistances): Promise<RankedPool> {
   const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
-  const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
-  const rows = await db.$queryRaw<RankingRow[]>`
-    SELECT i."id"::text AS "id", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
-      array_agg(l."dialect") AS "dialects",
-      (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable",
-      CASE WHEN i."latestAssignmentAt" IS NULL OR i."latestAssignmentAt" < ${since30Days}::timestamptz THEN 0
-        ELSE (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz) END AS "assignmentsLast30Days",
-      CASE WHEN i."latestAssignmentAt" IS NULL OR i."latestAssignmentAt" < ${job.startsAt}::timestamptz THEN i."latestAssignmentAt"
-        ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) END AS "lastServedAt"
-    FROM "Interpreter" i JOIN "InterpreterLanguage" l ON l."interpreterId" = i."id" AND l."code" = ${job.language}
-    WHERE i."active" AND i."erasedAt" IS NULL
-    GROUP BY i."id"`;
+  const held = Prisma.sql`x."interpreterId" = p."uid" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
+  // The window probe runs only when the latest assignment reaches into the 30 days (the condition
+  // on p becomes a one-time filter of the lateral scan); the second probe only for people whose
+  // latest assignment lies after the job and who had none in the window.
+  const rows = await db.$queryRaw<(RankingRow & { latest: Date | string | null; lastBeforeWindow: Date | string | null })[]>`
+    SELECT p."id", p."gender", p."qualification", p."homePostcode", p."dialects", p."reachable", p."latest",
+      w."count" AS "assignmentsLast30Days", w."last" AS "lastServedAt",
+      CASE WHEN p."latest" >= ${job.startsAt}::timestamptz AND w."count" = 0
+        THEN (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${since30Days}::timestamptz) END AS "lastBeforeWindow"
+    FROM (
+      SELECT i."id" AS "uid", i."id"::text AS "id", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
+        array_agg(l."dialect") AS "dialects", (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
+      FROM "Interpreter" i JOIN "InterpreterLanguage" l ON l."interpreterId" = i."id" AND l."code" = ${job.language}
+      WHERE i."active" AND i."erasedAt" IS NULL
+      GROUP BY i."id"
+    ) p
+    LEFT JOIN LATERAL (
+      SELECT count(*)::int AS "count", max(x."startsAt") AS "last" FROM "Booking" x
+      WHERE p."latest" >= ${since30Days}::timestamptz AND ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz
+    ) w ON TRUE`;
+  const time = (value: Date | string | null) => (value === null ? null : new Date(value));
+  /** The last assignment before the job: the latest one if it lies before, else from the window or the probe behind it. */
+  const lastServed = (row: (typeof rows)[number]) => {
+    const latest = time(row.latest);
+    if (latest === null || latest < job.startsAt) return latest;
+    return Number(row.assignmentsLast30Days) > 0 ? time(row.lastServedAt) : time(row.lastBeforeWindow);
+  };
   const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];
   const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(db, homes, job.postcode) : new Map<string, number | null>();
   const pool: RankingFacts[] = rows.map((row) => ({
@@ -62,7 +78,7 @@ async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, d
     // Only the job's language matters to the score; its level does not.
     languages: row.dialects.map((dialect) => ({ code: job.language, dialect, level: "fluent" as const })),
     assignmentsLast30Days: Number(row.assignmentsLast30Days),
-    lastServedAt: row.lastServedAt === null ? null : new Date(row.lastServedAt),
+    lastServedAt: lastServed(row),
     distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
   }));
   return { order: inRankingOrder(job, pool), reachable: new Set(rows.filter((row) => row.reachable).map((row) => row.id)), distances };
