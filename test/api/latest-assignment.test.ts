@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
+
+// "Interpreter"."latestAssignmentAt" is kept by triggers on "Booking" (migration
+// latest_assignment), so that ranking a large pool can skip most history lookups. The API tests of
+// the ranking compare the top-down answer with a full reading of every history; this file holds
+// the column itself to its definition — the latest start of the person's assigned or completed
+// bookings — through writes the API never makes: bulk inserts, bulk status changes, moves between
+// people, deletes. Only this file's own people and bookings are touched.
+
+describe("latestAssignmentAt", () => {
+  let ctx: TestContext;
+  let organisationId: string;
+  const people: string[] = [];
+
+  const sql = () => ctx.deps.db.prisma;
+
+  async function expectConsistent(): Promise<void> {
+    const rows = await sql().$queryRawUnsafe<{ id: string; stored: Date | null; actual: Date | null }[]>(
+      `SELECT i."id"::text AS "id", i."latestAssignmentAt" AS "stored",
+              (SELECT max(b."startsAt") FROM "Booking" b WHERE b."interpreterId" = i."id" AND b."status" IN ('assigned', 'completed')) AS "actual"
+       FROM "Interpreter" i WHERE i."id" = ANY($1::uuid[]) ORDER BY i."id"`,
+      people,
+    );
+    expect(rows).toHaveLength(people.length);
+    for (const row of rows) expect(row.stored?.toISOString() ?? null, row.id).toBe(row.actual?.toISOString() ?? null);
+  }
+
+  /** Bookings in one INSERT: n per person, a day apart from `firstDay`, with the given status. */
+  async function bulkInsert(status: string, firstDay: string, perPerson: number): Promise<string[]> {
+    const ids = people.flatMap(() => Array.from({ length: perPerson }, () => randomUUID()));
+    await sql().$executeRawUnsafe(
+      `INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status", "interpreterId", "createdAt", "updatedAt")
+       SELECT t.id, 'L' || t.n, $2::uuid, 'de', $3::timestamptz + make_interval(days => (t.n % $5::int)::int), $3::timestamptz + make_interval(days => (t.n % $5::int)::int, mins => 60), 60, 'phone',
+              $4::"BookingStatus", ($6::uuid[])[1 + (t.n - 1) / $5::int], now(), now()
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)`,
+      ids,
+      organisationId,
+      firstDay,
+      status,
+      perPerson,
+      people,
+    );
+    return ids;
+  }
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    organisationId = (await newOrganisation(ctx.coordinator)).id;
+    for (let n = 0; n < 4; n++) people.push((await newInterpreter(ctx.coordinator, {})).id);
+  });
+
+  it("follows bulk inserts, status changes, moves between people and deletes", async () => {
+    await expectConsistent();
+    const completed = await bulkInsert("completed", "2025-03-01T09:00:00Z", 5);
+    await expectConsistent();
+    const open = await bulkInsert("open", "2025-06-01T09:00:00Z", 2);
+    await expectConsistent();
+    // Assigning later jobs in one statement moves everyone's latest forward …
+    await sql().$executeRawUnsafe(`UPDATE "Booking" SET "status" = 'assigned' WHERE "id" = ANY($1::uuid[])`, open);
+    await expectConsistent();
+    // … cancelling them moves it back; moving jobs to another person changes two people.
+    await sql().$executeRawUnsafe(`UPDATE "Booking" SET "status" = 'cancelled' WHERE "id" = ANY($1::uuid[])`, open.slice(0, 4));
+    await expectConsistent();
+    await sql().$executeRawUnsafe(`UPDATE "Booking" SET "interpreterId" = $2::uuid WHERE "id" = ANY($1::uuid[])`, open.slice(4, 6), people[0]);
+    await expectConsistent();
+    await sql().$executeRawUnsafe(`UPDATE "Booking" SET "startsAt" = "startsAt" - interval '400 days', "endsAt" = "endsAt" - interval '400 days' WHERE "id" = ANY($1::uuid[])`, open.slice(4, 6));
+    await expectConsistent();
+    // Deleting (as retention does) leaves the person with what remains, or nothing.
+    await sql().$executeRawUnsafe(`DELETE FROM "Booking" WHERE "id" = ANY($1::uuid[])`, [...open, ...completed.slice(0, 10)]);
+    await expectConsistent();
+    await sql().$executeRawUnsafe(`DELETE FROM "Booking" WHERE "id" = ANY($1::uuid[])`, completed.slice(10));
+    await expectConsistent();
+    const rows = await sql().$queryRawUnsafe<{ latest: Date | null }[]>(`SELECT "latestAssignmentAt" AS "latest" FROM "Interpreter" WHERE "id" = ANY($1::uuid[])`, people);
+    expect(rows.map((row) => row.latest)).toEqual([null, null, null, null]);
+  });
+});
