@@ -71,7 +71,7 @@ export function createServices(deps: AppDeps): Services {
   });
   return {
     rateLimiter: createRateLimiter(config.RATE_LIMIT_PER_MINUTE),
-    apiKeys: createApiKeyService(deps),
+    apiKeys: createApiKeyService({ ...deps, keyCacheMs: config.API_KEY_CACHE_SECONDS * 1000 }),
     organisations: createOrganisationService(deps.db),
     interpreters: createInterpreterService(deps),
     interpreterImport: createInterpreterImportService(deps),

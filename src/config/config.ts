@@ -33,6 +33,12 @@ export const ConfigSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0), 10_000),
   /** Requests per API key per minute (0: no limit); over it the key gets 429 with Retry-After. */
   RATE_LIMIT_PER_MINUTE: withDefault(z.coerce.number().int().min(0), 600),
+  /**
+   * How long an instance remembers a valid API key (0: never): saves the key lookup on most
+   * requests. Revoking forgets the key at once on the instance that revoked it; other instances
+   * (and revocations by the CLI) refuse it after at most this long.
+   */
+  API_KEY_CACHE_SECONDS: withDefault(z.coerce.number().int().min(0).max(300), 5),
   /** A request still running after this long is answered 503 (its transaction is rolled back). */
   REQUEST_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100), 15_000),
   /** A database statement running longer than this is cancelled, and the request answered 503. */

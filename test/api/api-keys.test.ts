@@ -456,4 +456,40 @@ describe("/v1/api-keys", () => {
       expect((await ctx.as(victim.body.key).get("/v1/organisations?limit=1")).status).toBe(200);
     });
   });
+
+  describe("remembered keys (keyCacheMs)", () => {
+    const serviceWith = (keyCacheMs: number) => createApiKeyService({ ...ctx.deps, keyCacheMs });
+
+    it("forgets a key revoked through the same service at once", async () => {
+      const service = serviceWith(60_000);
+      const created = await service.create({ name: `cached ${uniqueToken()}`, role: "finance" }, null);
+      expect(await service.authenticate(created.key)).toEqual({ keyId: created.id, role: "finance", organisationId: null });
+      await service.revoke(created.id);
+      expect(await service.authenticate(created.key)).toBeNull();
+    });
+
+    it("accepts a key revoked elsewhere for at most keyCacheMs", async () => {
+      const service = serviceWith(300);
+      const elsewhere = serviceWith(0);
+      const created = await elsewhere.create({ name: `cached ${uniqueToken()}`, role: "finance" }, null);
+      expect(await service.authenticate(created.key)).not.toBeNull();
+      await elsewhere.revoke(created.id);
+      // Another instance (or the command line) revoked it: this one still remembers the key …
+      expect(await service.authenticate(created.key)).not.toBeNull();
+      // … and looks it up again once the time is up (real time: the cache does not follow the app's clock).
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect(await service.authenticate(created.key)).toBeNull();
+      // Without a cache the revocation counts from the next request on.
+      expect(await elsewhere.authenticate(created.key)).toBeNull();
+    });
+
+    it("does not remember a lookup that overlapped a revocation", async () => {
+      const service = serviceWith(60_000);
+      const created = await service.create({ name: `cached ${uniqueToken()}`, role: "finance" }, null);
+      const [during] = await Promise.all([service.authenticate(created.key), service.revoke(created.id)]);
+      // Whatever the overlapping lookup saw, the next one sees the revocation.
+      expect(during === null || during.keyId === created.id).toBe(true);
+      expect(await service.authenticate(created.key)).toBeNull();
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   type ApiClient,
   type TestContext,
 } from "../helpers/test-app";
+import { cryptoRandom, type RandomSource } from "../../src/lib/random";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, ISO_TIMESTAMP, UUID } from "../helpers/fixtures";
 
@@ -278,6 +279,38 @@ describe("/v1/bookings", () => {
         codes.push(created.code);
       }
       expect(new Set(codes).size).toBe(codes.length);
+    });
+
+    it("skips a code an active booking holds for another, writes one history entry, and reuses a code once its booking ended", async () => {
+      // Codes come from 4 random bytes: these tests replay the bytes that gave the first booking its code.
+      let replay: Uint8Array | null = null;
+      let last: Uint8Array | null = null;
+      const random: RandomSource = {
+        bytes(length) {
+          const bytes = length === 4 && replay ? replay : cryptoRandom.bytes(length);
+          if (length === 4) [last, replay] = [bytes, null];
+          return bytes;
+        },
+      };
+      const own = await createTestContext({ deps: { random } });
+      own.clock.set(NOW);
+      const org = await newOrganisation(own.coordinator);
+      organisationsToClean.push(org.id);
+      const first = (await own.coordinator.post("/v1/bookings", minimal(org.id, { startsAt: local("2027-03-23", "10:00") }))).body;
+      const taken = last!;
+
+      replay = taken;
+      const second = await own.coordinator.post("/v1/bookings", minimal(org.id, { startsAt: local("2027-03-23", "12:00") }));
+      expect(second.status, JSON.stringify(second.body)).toBe(201);
+      expect(second.body.code).not.toBe(first.code);
+      expect(second.body.code).toMatch(/^\d{4,}$/);
+      expect((await read(second.body.id)).history.map((entry: { action: string }) => entry.action)).toEqual(["created"]);
+
+      expect((await own.coordinator.post(`/v1/bookings/${first.id}/cancel`, { reason: "Termin entfällt" })).status).toBe(200);
+      replay = taken;
+      const third = await own.coordinator.post("/v1/bookings", minimal(org.id, { startsAt: local("2027-03-23", "14:00") }));
+      expect(third.status, JSON.stringify(third.body)).toBe(201);
+      expect(third.body.code).toBe(first.code);
     });
 
     it("is not open to finance keys or callers without a key", async () => {

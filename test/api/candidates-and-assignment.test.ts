@@ -470,6 +470,31 @@ describe("candidates and assignment", () => {
       expect((await assign(nearby.id, homebody.id)).interpreterId).toBe(homebody.id);
     });
 
+    it("withdraws the other pending offers by SMS and records the phone number its answer shows", async () => {
+      const taker = await person(language);
+      const other = await person(language);
+      const booking = await job(language, local("2027-01-26", "10:00"));
+      const offered = await ctx.coordinator.post(`/v1/bookings/${booking.id}/offers`, { interpreterIds: [taker.id, other.id] });
+      expect(offered.status, JSON.stringify(offered.body)).toBe(200);
+
+      const assigned = await assign(booking.id, taker.id);
+      expect(assigned.interpreter).toEqual({ id: taker.id, name: taker.name, phone: expect.stringMatching(/^\+49/) });
+      const offers = await ctx.deps.db.prisma.offer.findMany({ where: { bookingId: booking.id }, select: { interpreterId: true, status: true, respondedAt: true } });
+      expect(offers).toHaveLength(2);
+      expect(offers.every((offer) => offer.status === "withdrawn" && offer.respondedAt?.toISOString() === NOW)).toBe(true);
+      const sent = (await ctx.coordinator.get(`/v1/sms/messages?bookingId=${booking.id}&direction=outbound&limit=200`)).body.items;
+      expect(sent.filter((message: { purpose: string }) => message.purpose === "offer_withdrawn").map((message: { interpreterId: string }) => message.interpreterId)).toEqual([other.id]);
+
+      const phoneReads = async (interpreterId: string) =>
+        (await ctx.coordinator.get(`/v1/interpreters/${interpreterId}/history?limit=200`)).body.items.filter(
+          (event: { action: string; details: { route?: string } }) => event.action === "personal_data_read" && event.details.route === `POST /v1/bookings/${booking.id}/assign`,
+        );
+      expect((await phoneReads(taker.id)).map((event: { details: unknown }) => event.details)).toEqual([{ fields: ["phone"], route: `POST /v1/bookings/${booking.id}/assign` }]);
+      // A refused assignment shows nobody's number and records nothing.
+      expectError(await ctx.coordinator.post(`/v1/bookings/${booking.id}/assign`, { interpreterId: other.id }), 409, "INVALID_TRANSITION");
+      expect(await phoneReads(other.id)).toEqual([]);
+    });
+
     it("answers 422 for an unknown interpreter and 404 for an unknown booking", async () => {
       const booking = await job(language, local("2027-01-22", "10:00"));
       for (const interpreterId of [randomUUID(), "nope"]) {

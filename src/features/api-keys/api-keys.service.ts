@@ -25,10 +25,50 @@ export interface ApiKeyServiceDeps {
   db: Database;
   random: RandomSource;
   clock: Clock;
+  /**
+   * How long an authenticated key is remembered in this process (0: never, the default). A key
+   * revoked through this service is forgotten at once; one revoked elsewhere (another instance,
+   * the command line) keeps working here for at most this long.
+   */
+  keyCacheMs?: number;
 }
 
-export function createApiKeyService({ db, random, clock }: ApiKeyServiceDeps) {
+/** At most this many keys are remembered; beyond it the oldest entry goes. */
+const KEY_CACHE_ENTRIES = 1_000;
+
+/**
+ * Remembers actors of valid keys by the key's hash (never the key itself) for `ttlMs`, so a
+ * client's requests need no key lookup each. Only successful lookups are kept: an unknown key is
+ * looked up every time, and a new key works at once.
+ */
+function createKeyCache(ttlMs: number) {
+  const entries = new Map<string, { actor: Actor; until: number }>();
+  // Counts revocations: a lookup that overlapped one is not remembered (it may have read the key before the revocation committed).
+  let revocations = 0;
+  return {
+    revocations: () => revocations,
+    get(hash: string): Actor | undefined {
+      const entry = ttlMs > 0 ? entries.get(hash) : undefined;
+      if (entry && entry.until > performance.now()) return entry.actor;
+      if (entry) entries.delete(hash);
+      return undefined;
+    },
+    /** Remembers `actor` unless a key was revoked since `revocationsBefore` was read. */
+    set(hash: string, actor: Actor, revocationsBefore: number): void {
+      if (ttlMs <= 0 || revocations !== revocationsBefore) return;
+      if (entries.size >= KEY_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
+      entries.set(hash, { actor, until: performance.now() + ttlMs });
+    },
+    forget(keyId: string): void {
+      revocations += 1;
+      for (const [hash, entry] of entries) if (entry.actor.keyId === keyId) entries.delete(hash);
+    },
+  };
+}
+
+export function createApiKeyService({ db, random, clock, keyCacheMs = 0 }: ApiKeyServiceDeps) {
   const { prisma } = db;
+  const cache = createKeyCache(keyCacheMs);
 
   async function insertKey(input: CreateApiKey, key: string, createdById: string | null) {
     const row = await prisma.apiKey.create({
@@ -47,9 +87,15 @@ export function createApiKeyService({ db, random, clock }: ApiKeyServiceDeps) {
   return {
     /** The actor behind a key, or null when the key is unknown or revoked. */
     async authenticate(key: string): Promise<Actor | null> {
-      const row = await prisma.apiKey.findUnique({ where: { keyHash: await hashApiKey(key) } });
+      const keyHash = await hashApiKey(key);
+      const cached = cache.get(keyHash);
+      if (cached) return cached;
+      const revocationsBefore = cache.revocations();
+      const row = await prisma.apiKey.findUnique({ where: { keyHash }, select: { id: true, role: true, organisationId: true, revokedAt: true } });
       if (!row || row.revokedAt) return null;
-      return { keyId: row.id, role: row.role, organisationId: row.organisationId };
+      const actor: Actor = { keyId: row.id, role: row.role, organisationId: row.organisationId };
+      cache.set(keyHash, actor, revocationsBefore);
+      return actor;
     },
 
     /** Creates a key; the answer carries the key itself, which is never shown again. */
@@ -93,7 +139,9 @@ export function createApiKeyService({ db, random, clock }: ApiKeyServiceDeps) {
      * never locks itself out of the API.
      */
     async revoke(id: string): Promise<ApiKeyView> {
-      return prisma.$transaction(async (tx) => {
+      // Forgotten before and after, so no lookup that overlapped the revocation is remembered.
+      cache.forget(id);
+      const revoked = await prisma.$transaction(async (tx) => {
         const row = isUuid(id) ? await tx.apiKey.findUnique({ where: { id } }) : null;
         if (!row) throw new ApiError("NOT_FOUND", `No API key with id ${id}.`);
         if (row.revokedAt) return toApiKeyView(row);
@@ -105,6 +153,8 @@ export function createApiKeyService({ db, random, clock }: ApiKeyServiceDeps) {
         }
         return toApiKeyView(await tx.apiKey.update({ where: { id }, data: { revokedAt: clock.now() } }));
       });
+      cache.forget(id);
+      return revoked;
     },
 
     /**

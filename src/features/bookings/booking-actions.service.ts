@@ -9,8 +9,9 @@ import type { Clock } from "../../lib/clock";
 import { isUuid } from "../../lib/pagination";
 import { actorOf, type HistoryActor } from "./booking-history";
 import { createAllowance } from "../allowances/allowance-creation";
-import { applyBookingChange, isActive, withdrawPendingOffers, type BookingChange } from "./booking-change";
-import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import { applyBookingChange, isActive, lockBooking, lockBookingAndInterpreter, lockRows, withdrawPendingOffers, type BookingChange } from "./booking-change";
+import { BOOKING_INCLUDE, showsInterpreterPhone, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import type { ReadContext } from "../privacy/read-audit";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
 import { bookingsVisibleTo, checkStartTime } from "./bookings.service";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
@@ -29,12 +30,8 @@ export interface BookingActionDeps {
   allowanceApproval: "auto" | "coordinator";
 }
 
-/** Locks the booking row for the rest of the transaction and reads it; null when not visible. */
-export async function lockBooking(tx: Tx, id: string, actor?: Actor): Promise<BookingRow | null> {
-  if (!isUuid(id)) return null;
-  await tx.$queryRaw`SELECT "id" FROM "Booking" WHERE "id" = ${id}::uuid FOR UPDATE`;
-  return tx.booking.findFirst({ where: { AND: [{ id }, actor ? bookingsVisibleTo(actor) : {}] }, include: BOOKING_INCLUDE });
-}
+// Locking lives with the writing of changes (booking-change.ts); re-exported for the callers of this module.
+export { lockBooking, lockBookingAndInterpreter };
 
 export function invalidTransition(row: { status: BookingStatus; code: string }, to: BookingStatus, detail?: string): ApiError {
   return new ApiError(
@@ -59,11 +56,20 @@ export async function assignmentChange(
   factsOptions: { travelBufferMinutes: number; distances: PostcodeDistances },
   row: BookingRow,
   interpreterId: string,
-  options: { force?: boolean; reason: string | null; now: Date; unknownInterpreter: () => Error },
+  options: {
+    force?: boolean;
+    reason: string | null;
+    now: Date;
+    unknownInterpreter: () => Error;
+    /** Set when the caller locked the interpreter's row already (`lockBookingAndInterpreter`): whether it was found. */
+    interpreterLocked?: boolean;
+  },
 ): Promise<BookingChange> {
   // An erased person is unknown here (also when the erasure committed while this waited for the lock).
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL FOR UPDATE`;
-  if (locked.length === 0) throw options.unknownInterpreter();
+  const locked =
+    options.interpreterLocked ??
+    (await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL FOR UPDATE`).length > 0;
+  if (!locked) throw options.unknownInterpreter();
   if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
   const job = { ...jobFactsOf(row), postcode: row.postcode };
   const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [interpreterId] }, factsOptions);
@@ -91,18 +97,25 @@ export function createBookingActionService(deps: BookingActionDeps) {
   const { prisma } = db;
   const factsOptions = { travelBufferMinutes: deps.travelBufferMinutes, distances: deps.distances };
 
-  /** Runs `change` on the locked booking and writes its history entry in the same transaction. */
+  /**
+   * Runs `change` on the locked booking and writes its history entry in the same transaction.
+   * `lockInterpreter`: the row of this interpreter is locked with the booking's (see `lockBookingAndInterpreter`).
+   */
   async function changeBooking(
     actor: Actor,
     id: string,
-    change: (tx: Tx, row: BookingRow) => Promise<BookingChange>,
+    change: (tx: Tx, row: BookingRow, interpreterLocked: boolean) => Promise<BookingChange>,
     by: HistoryActor = actorOf(actor),
+    read?: ReadContext,
+    lockInterpreter: string | null = null,
   ): Promise<BookingView> {
+    // The read of the interpreter's phone the answer shows is recorded with the change (privacy/read-audit).
+    const phoneRead = read && showsInterpreterPhone(actor, deps.view) ? read : undefined;
     const row = await withRetry(() =>
       prisma.$transaction(async (tx) => {
-        const current = await lockBooking(tx, id, actor);
-        if (!current) throw notFound(id);
-        return applyBookingChange(tx, clock.now(), current, await change(tx, current), by);
+        const locked = await lockRows(tx, id, actor, lockInterpreter);
+        if (!locked) throw notFound(id);
+        return applyBookingChange(tx, clock.now(), locked.row, await change(tx, locked.row, locked.interpreterLocked), by, { phoneRead });
       }),
     );
     return toBookingView(row, actor, deps.view);
@@ -233,17 +246,27 @@ export function createBookingActionService(deps: BookingActionDeps) {
       });
     },
 
-    /** Assigns an interpreter under the hard rules (see `assignmentChange`); the booking's row lock gives it one interpreter only. */
-    async assign(actor: Actor, id: string, input: AssignBooking): Promise<BookingView> {
+    /**
+     * Assigns an interpreter under the hard rules (see `assignmentChange`); the booking's row lock
+     * gives it one interpreter only. With `read`, the answer's phone number is recorded as read
+     * (in the same statement as the change, instead of `auditBookingReads` afterwards).
+     */
+    async assign(actor: Actor, id: string, input: AssignBooking, read?: ReadContext): Promise<BookingView> {
       const unknownInterpreter = () =>
         validationError(`No interpreter with id ${input.interpreterId}.`, [
           { path: ["interpreterId"], message: "Unknown interpreter", code: "unknown_reference", in: "body" },
         ]);
       if (!isUuid(input.interpreterId)) throw unknownInterpreter();
       try {
-        return await changeBooking(actor, id, async (tx, row) => {
-          return assignmentChange(tx, factsOptions, row, input.interpreterId, { force: input.force, reason: input.reason ?? null, now: clock.now(), unknownInterpreter });
-        });
+        return await changeBooking(
+          actor,
+          id,
+          (tx, row, interpreterLocked) =>
+            assignmentChange(tx, factsOptions, row, input.interpreterId, { force: input.force, reason: input.reason ?? null, now: clock.now(), unknownInterpreter, interpreterLocked }),
+          actorOf(actor),
+          read,
+          input.interpreterId,
+        );
       } catch (error) {
         if (isExclusionViolation(error)) throw new ApiError("DOUBLE_BOOKING", "The interpreter already has an assignment at this time.");
         throw error;

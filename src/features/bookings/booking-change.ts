@@ -1,10 +1,14 @@
+import type { Actor } from "../../auth/actor";
 import { ACTIVE_STATUSES } from "../../domain/booking-lifecycle";
 import { smsTexts, type JobText } from "../../domain/sms-texts";
 import type { Prisma } from "../../generated/prisma/client";
 import { enqueueSms, type QueuedSms } from "../sms/outbox";
-import { enqueueBookingWebhook } from "../webhooks/webhooks";
-import { historyRow, type HistoryActor, type HistoryEntry } from "./booking-history";
-import { BOOKING_INCLUDE, type BookingRow } from "./booking-view";
+import { UUID_V7_SQL } from "../../lib/encoding";
+import { isUuid } from "../../lib/pagination";
+import { phoneReadSql, type ReadContext } from "../privacy/read-audit";
+import { bookingWebhookSql } from "../webhooks/webhooks";
+import { historyInsertSql, type AddParam, type HistoryActor, type HistoryEntry } from "./booking-history";
+import { BOOKING_COLUMNS, BOOKING_INCLUDE, bookingCastSql, bookingRowOf, bookingRowSql, type BookingColumn, type BookingRow } from "./booking-view";
 
 type Tx = Prisma.TransactionClient;
 type JobTextRow = Pick<BookingRow, "code" | "language" | "dialect" | "startsAt" | "endsAt" | "mode" | "street" | "postcode" | "city" | "room" | "setting" | "sensitive" | "contactName" | "contactPhone"> & {
@@ -39,28 +43,143 @@ export function jobTextOf(row: JobTextRow): JobText {
   };
 }
 
+/**
+ * Locks the booking row for the rest of the transaction and reads it with its relations, in one
+ * statement; null when it does not exist or the actor may not see it.
+ *
+ * @example
+ * const row = await lockBooking(tx, id, actor); // SELECT … FROM "Booking" b WHERE … FOR UPDATE
+ */
+export async function lockBooking(tx: Tx, id: string, actor?: Actor): Promise<BookingRow | null> {
+  return (await lockRows(tx, id, actor, null))?.row ?? null;
+}
+
+/**
+ * `lockBooking`, then the row of the interpreter `interpreterId` (unless erased), in one statement:
+ * the interpreter's CTE waits for the booking's row (`EXISTS (SELECT 1 FROM booking)`), so the
+ * locks are taken in the same order as everywhere else. `interpreterLocked` false: no such person
+ * (or an erased one); nothing is locked when the booking is not found.
+ *
+ * @example
+ * const locked = await lockBookingAndInterpreter(tx, bookingId, actor, interpreterId);
+ */
+export async function lockBookingAndInterpreter(tx: Tx, id: string, actor: Actor | undefined, interpreterId: string): Promise<{ row: BookingRow; interpreterLocked: boolean } | null> {
+  return isUuid(interpreterId) ? lockRows(tx, id, actor, interpreterId) : null;
+}
+
+/**
+ * The locks of `lockBooking` and `lockBookingAndInterpreter` (this interpreter too unless null).
+ *
+ * @example
+ * const locked = await lockRows(tx, bookingId, actor, null); // { row, interpreterLocked: false } | null
+ */
+export async function lockRows(tx: Tx, id: string, actor: Actor | undefined, interpreterId: string | null): Promise<{ row: BookingRow; interpreterLocked: boolean } | null> {
+  if (!isUuid(id)) return null;
+  const requester = actor?.role === "requester";
+  if (requester && !actor.organisationId) return null;
+  const params: unknown[] = [id];
+  const visible = requester ? ` AND b."organisationId" = $${params.push(actor.organisationId)}::uuid` : "";
+  const booking = `SELECT ${bookingRowSql("b")} FROM "Booking" b WHERE b."id" = $1::uuid${visible} FOR UPDATE`;
+  const sql =
+    interpreterId === null
+      ? booking
+      : `WITH booking AS (${booking}),
+         interpreter AS (SELECT i."id" FROM "Interpreter" i WHERE i."id" = $${params.push(interpreterId)}::uuid AND i."erasedAt" IS NULL AND EXISTS (SELECT 1 FROM booking) FOR UPDATE)
+         SELECT booking.*, EXISTS (SELECT 1 FROM interpreter) AS "interpreterLocked" FROM booking`;
+  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+  if (!raw) return null;
+  const { interpreterLocked, ...columns } = raw;
+  const row = bookingRowOf(columns);
+  // After waiting for the lock, PostgreSQL re-reads the booking row but the subqueries still see
+  // the statement's snapshot: an interpreter created while this waited would be missing. Read again.
+  const fresh = row.interpreterId && !row.interpreter ? await tx.booking.findUnique({ where: { id }, include: BOOKING_INCLUDE }) : row;
+  return fresh ? { row: fresh, interpreterLocked: interpreterLocked === true } : null;
+}
+
 const OFFERING = new Set(["open", "offered"]);
+
+/** A statement under construction: its parameters, added in order of their placeholders. */
+function statementParams() {
+  const values: unknown[] = [];
+  const param: AddParam = (value, cast) => `$${values.push(value)}${cast}`;
+  return { values, param };
+}
+
+/**
+ * The CTEs that end the pending offers of a booking and queue the short SMS to each offeree
+ * except `keeper` (an SQL expression: the interpreter who took the job, if any). `expired`
+ * offers get no SMS.
+ */
+function withdrawOffersSql(param: AddParam, now: Date, bookingId: string, code: string, status: "withdrawn" | "expired", keeper: string): string[] {
+  const booking = param(bookingId, "::uuid");
+  const at = param(now, "::timestamptz");
+  const ended = `ended_offers AS (
+    UPDATE "Offer" SET "status" = ${param(status, '::text::"OfferStatus"')}, "respondedAt" = ${at}
+    WHERE "bookingId" = ${booking} AND "status" = 'pending' RETURNING "interpreterId")`;
+  if (status === "expired") return [ended];
+  return [
+    ended,
+    `withdrawn_sms AS (
+      INSERT INTO "SmsMessage" ("id", "direction", "to", "body", "purpose", "bookingId", "interpreterId", "status", "createdAt", "nextAttemptAt")
+      SELECT ${UUID_V7_SQL}, 'outbound'::"SmsDirection", i."phone", ${param(smsTexts.withdrawn(code), "::text")}, 'offer_withdrawn', ${booking}, i."id", 'queued'::"SmsStatus", ${at}, ${at}
+      FROM ended_offers e JOIN "Interpreter" i ON i."id" = e."interpreterId"
+      WHERE e."interpreterId" IS DISTINCT FROM ${keeper})`,
+  ];
+}
+
+/** `SET` assignments for the plain column values of a change (no Prisma operations such as `increment`). */
+function setSql(param: AddParam, data: Prisma.BookingUncheckedUpdateInput): string[] {
+  return Object.entries(data)
+    .filter(([, value]) => value !== undefined)
+    .map(([column, value]) => {
+      if (!Object.hasOwn(BOOKING_COLUMNS, column) || column === "updatedAt" || (value !== null && typeof value === "object" && !(value instanceof Date))) {
+        throw new Error(`applyBookingChange cannot write ${column} = ${JSON.stringify(value)}`);
+      }
+      return `"${column}" = ${param(value, bookingCastSql(column as BookingColumn))}`;
+    });
+}
 
 /**
  * Writes a change of a locked booking, its history entry and everything the change implies, all
  * in the caller's transaction: the organisation's webhook is told of a new status, open offers are
  * withdrawn once the job is taken or gone (with a short SMS), and an assigned interpreter hears of
- * a cancellation.
+ * a cancellation. The update, the history entry, the webhook and the withdrawn offers are one
+ * statement (CTEs); SMS to the (former) interpreter, rare, a second one. `phoneRead`: the answer
+ * will show the interpreter's phone to this reader, recorded in the same statement.
+ *
+ * @example
+ * const after = await applyBookingChange(tx, now, row, { data: { status: "unfilled" }, history: { action: "unfilled", from: row.status, to: "unfilled" } }, SYSTEM);
  */
-export async function applyBookingChange(tx: Tx, now: Date, before: BookingRow, change: BookingChange, by: HistoryActor): Promise<BookingRow> {
-  const after = await tx.booking.update({ where: { id: before.id }, data: change.data, include: BOOKING_INCLUDE });
-  await tx.bookingEvent.create({ data: historyRow({ ...change.history, bookingId: before.id, at: now, by }) });
-  if (change.notifyChange && after.interpreter) {
-    await enqueueSms(tx, now, [{ to: after.interpreter.phone, body: smsTexts.changed(jobTextOf(after)), purpose: "changed", bookingId: after.id, interpreterId: after.interpreter.id }]);
+export async function applyBookingChange(
+  tx: Tx,
+  now: Date,
+  before: BookingRow,
+  change: BookingChange,
+  by: HistoryActor,
+  options: { phoneRead?: ReadContext | undefined } = {},
+): Promise<BookingRow> {
+  const { values, param } = statementParams();
+  const toStatus = (change.data.status as BookingRow["status"] | undefined) ?? before.status;
+  const ctes = [
+    `updated AS (UPDATE "Booking" SET ${[...setSql(param, change.data), `"updatedAt" = ${param(now, "::timestamptz")}`].join(", ")}
+      WHERE "id" = ${param(before.id, "::uuid")} RETURNING *)`,
+    `history AS (${historyInsertSql(param, { ...change.history, bookingId: before.id, at: now, by })})`,
+  ];
+  if (toStatus !== before.status) {
+    ctes.push(`webhook AS (${bookingWebhookSql(param, now, { bookingId: before.id, code: before.code, organisationId: before.organisationId, from: before.status, to: toStatus })})`);
+    if (OFFERING.has(before.status) && !OFFERING.has(toStatus)) {
+      ctes.push(...withdrawOffersSql(param, now, before.id, before.code, toStatus === "unfilled" ? "expired" : "withdrawn", `(SELECT "interpreterId" FROM updated)`));
+    }
   }
-  if (after.status === before.status) return after;
+  if (options.phoneRead) ctes.push(`phone_read AS (${phoneReadSql(param, options.phoneRead, `(SELECT "interpreterId" FROM updated)`)})`);
+  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`WITH ${ctes.join(",\n")} SELECT ${bookingRowSql("u")} FROM updated u`, ...values);
+  if (!raw) throw new Error(`Booking ${before.id} vanished while locked`);
+  const after = bookingRowOf(raw);
 
-  await enqueueBookingWebhook(tx, now, { bookingId: after.id, code: after.code, organisationId: after.organisationId, from: before.status, to: after.status });
   const messages: QueuedSms[] = [];
   const text = jobTextOf(after);
-
-  if (OFFERING.has(before.status) && !OFFERING.has(after.status)) {
-    await withdrawPendingOffers(tx, now, after, after.status === "unfilled" ? "expired" : "withdrawn");
+  if (change.notifyChange && after.interpreter) {
+    messages.push({ to: after.interpreter.phone, body: smsTexts.changed(text), purpose: "changed", bookingId: after.id, interpreterId: after.interpreter.id });
   }
   if (before.status === "assigned" && before.interpreter && after.status === "cancelled") {
     messages.push({ to: before.interpreter.phone, body: smsTexts.cancelled(text), purpose: "cancelled", bookingId: after.id, interpreterId: before.interpreter.id });
@@ -74,20 +193,15 @@ export async function applyBookingChange(tx: Tx, now: Date, before: BookingRow, 
 
 /**
  * Ends the pending offers of a booking: `withdrawn` (taken, cancelled or changed; each offeree
- * gets a short SMS) or `expired` (the start passed; no SMS).
+ * other than the booking's interpreter gets a short SMS) or `expired` (the start passed; no SMS).
+ * One statement.
  */
 export async function withdrawPendingOffers(tx: Tx, now: Date, row: BookingRow, status: "withdrawn" | "expired" = "withdrawn"): Promise<void> {
-  const pending = await tx.offer.findMany({ where: { bookingId: row.id, status: "pending" }, include: { interpreter: { select: { phone: true } } } });
-  if (pending.length === 0) return;
-  await tx.offer.updateMany({ where: { id: { in: pending.map((offer) => offer.id) } }, data: { status, respondedAt: now } });
-  if (status === "expired") return;
-  await enqueueSms(
-    tx,
-    now,
-    pending
-      .filter((offer) => offer.interpreterId !== row.interpreterId)
-      .map((offer) => ({ to: offer.interpreter.phone, body: smsTexts.withdrawn(row.code), purpose: "offer_withdrawn", bookingId: row.id, interpreterId: offer.interpreterId })),
-  );
+  const { values, param } = statementParams();
+  // Every parameter sent must appear in the statement: the keeper only where SMS are written.
+  const keeper = status === "withdrawn" ? param(row.interpreterId, "::uuid") : "NULL";
+  const ctes = withdrawOffersSql(param, now, row.id, row.code, status, keeper);
+  await tx.$executeRawUnsafe(`WITH ${ctes.join(",\n")} SELECT 1`, ...values);
 }
 
 export function isActive(status: string): boolean {

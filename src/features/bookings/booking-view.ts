@@ -1,7 +1,7 @@
 import type { Actor } from "../../auth/actor";
 import { isErasedPhone } from "../../domain/data-protection";
 import { maskPhoneNumber } from "../../domain/phone";
-import type { BookingEvent, Prisma } from "../../generated/prisma/client";
+import type { Booking, BookingEvent, Prisma } from "../../generated/prisma/client";
 import type { BookingView } from "./bookings.schemas";
 
 export const BOOKING_INCLUDE = {
@@ -11,9 +11,83 @@ export const BOOKING_INCLUDE = {
 
 export type BookingRow = Prisma.BookingGetPayload<{ include: typeof BOOKING_INCLUDE }>;
 
+/** The SQL type of each column of "Booking" (enums by their type name), for raw statements that read or write whole rows. */
+export const BOOKING_COLUMNS = {
+  id: "uuid", code: "text", organisationId: "uuid", seriesId: "uuid", language: "text", dialect: "text",
+  startsAt: "timestamptz", endsAt: "timestamptz", durationMinutes: "int", mode: "InterpretingMode",
+  street: "text", postcode: "text", city: "text", room: "text", setting: "text", topic: "BookingTopic", sensitive: "boolean",
+  genderPreference: "Gender", genderRequired: "boolean", caseReference: "text", contactName: "text", contactPhone: "text", notes: "text",
+  status: "BookingStatus", interpreterId: "uuid", assignedAt: "timestamptz", cancelledAt: "timestamptz", cancelledBy: "CancelledBy",
+  cancellationReason: "text", lateCancellation: "boolean", outcome: "BookingOutcome", completedAt: "timestamptz",
+  actualStartsAt: "timestamptz", actualMinutes: "int", travelKm: "int", completionNote: "text", needsAttention: "boolean",
+  personalDataRemovedAt: "timestamptz", createdByKeyId: "uuid", createdAt: "timestamptz", updatedAt: "timestamptz",
+} as const satisfies Record<keyof Booking, string>;
+
+export type BookingColumn = keyof typeof BOOKING_COLUMNS;
+
+/** Types the driver returns as JS values of their own; uuids and enums are read as text. */
+const NATIVE_TYPES = new Set(["text", "timestamptz", "int", "boolean"]);
+
+/**
+ * A parameter `$n` written into a column of "Booking", cast to the column's type (enums through
+ * text, as the embedded database needs).
+ *
+ * @example
+ * bookingParamSql("status", 3); // `$3::text::"BookingStatus"`
+ */
+export function bookingParamSql(column: BookingColumn, index: number): string {
+  return `$${index}${bookingCastSql(column)}`;
+}
+
+/** The cast of a parameter for a column of "Booking", e.g. `::timestamptz` or `::text::"BookingStatus"`. */
+export function bookingCastSql(column: BookingColumn): string {
+  const type = BOOKING_COLUMNS[column];
+  return NATIVE_TYPES.has(type) || type === "uuid" ? `::${type}` : `::text::"${type}"`;
+}
+
+/**
+ * The select list of a whole `BookingRow` from the booking row (or CTE) `alias`: every column,
+ * the organisation's name and the interpreter as correlated subqueries. Subqueries rather than
+ * joins, so the list also serves `SELECT … FOR UPDATE` and `RETURNING`. Read it with `bookingRowOf`.
+ *
+ * @example
+ * await tx.$queryRawUnsafe(`SELECT ${bookingRowSql("b")} FROM "Booking" b WHERE b."id" = $1::uuid FOR UPDATE`, id);
+ */
+export function bookingRowSql(alias: string): string {
+  const columns = Object.entries(BOOKING_COLUMNS).map(([name, type]) =>
+    NATIVE_TYPES.has(type) ? `${alias}."${name}"` : `${alias}."${name}"::text AS "${name}"`,
+  );
+  return [
+    ...columns,
+    `(SELECT o."name" FROM "Organisation" o WHERE o."id" = ${alias}."organisationId") AS "organisationName"`,
+    `(SELECT json_build_object('id', i."id", 'name', i."name", 'phone', i."phone") FROM "Interpreter" i WHERE i."id" = ${alias}."interpreterId") AS "interpreter"`,
+  ].join(", ");
+}
+
+/** A row selected with `bookingRowSql` as the `BookingRow` Prisma would return with `BOOKING_INCLUDE`. */
+export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
+  const { organisationName, interpreter, ...columns } = raw;
+  return {
+    ...(columns as Booking),
+    organisation: { name: organisationName as string },
+    interpreter: (typeof interpreter === "string" ? JSON.parse(interpreter) : interpreter) as BookingRow["interpreter"],
+  };
+}
+
 export interface ViewOptions {
   /** SHARE_INTERPRETER_PHONE: requesters see the assigned interpreter's number. */
   shareInterpreterPhone: boolean;
+}
+
+/**
+ * Whether booking views show this actor the assigned interpreter's phone (an erased person's
+ * placeholder aside): coordinators always, requesters only if the pool shares it.
+ *
+ * @example
+ * showsInterpreterPhone({ keyId, role: "finance", organisationId: null }, { shareInterpreterPhone: true }); // false
+ */
+export function showsInterpreterPhone(actor: Actor, options: ViewOptions): boolean {
+  return actor.role === "coordinator" || (actor.role === "requester" && options.shareInterpreterPhone);
 }
 
 /**
@@ -23,7 +97,7 @@ export interface ViewOptions {
 export function toBookingView(row: BookingRow, actor: Actor, options: ViewOptions, events?: BookingEvent[]): BookingView {
   const caseDetails = actor.role !== "finance";
   // An erased person's placeholder is no number: it is not shown.
-  const showPhone = (actor.role === "coordinator" || (actor.role === "requester" && options.shareInterpreterPhone)) && !isErasedPhone(row.interpreter?.phone ?? "");
+  const showPhone = showsInterpreterPhone(actor, options) && !isErasedPhone(row.interpreter?.phone ?? "");
   return {
     id: row.id,
     code: row.code,

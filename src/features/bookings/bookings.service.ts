@@ -7,8 +7,8 @@ import { ApiError, validationError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { decodeTimeCursor, encodeTimeCursor, isUuid, type Page } from "../../lib/pagination";
 import type { RandomSource } from "../../lib/random";
-import { actorOf, historyRow } from "./booking-history";
-import { BOOKING_INCLUDE, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import { uuidV7 } from "../../lib/encoding";
+import { BOOKING_INCLUDE, bookingParamSql, bookingRowOf, bookingRowSql, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
 import type { BookingView, CreateBooking, ListBookingsQuery } from "./bookings.schemas";
 
 const MAX_DAYS_AHEAD = 730;
@@ -25,23 +25,41 @@ export function bookingsVisibleTo(actor: Actor): Prisma.BookingWhereInput {
   return actor.role === "requester" ? { organisationId: actor.organisationId ?? "" } : {};
 }
 
+const organisationProblem = (message: string) =>
+  validationError(message, [{ path: ["organisationId"], message, code: "invalid_organisation", in: "body" }]);
+
 /**
- * The organisation a booking is for: implicit for requester keys, required for the others;
- * it must exist and be active.
+ * The organisation a request books for, before looking it up: implicit for requester keys (who
+ * book only for their own), required for the others.
+ *
+ * @example
+ * requestedOrganisation({ keyId, role: "requester", organisationId: "0193…" }, undefined); // "0193…"
  */
-export async function resolveBookingOrganisation(db: Database, actor: Actor, requested: string | undefined): Promise<string> {
+export function requestedOrganisation(actor: Actor, requested: string | undefined): string {
   if (actor.role === "requester") {
     if (requested && requested !== actor.organisationId) {
       throw new ApiError("FORBIDDEN", "A requester key books only for its own organisation.");
     }
     requested = actor.organisationId ?? undefined;
   }
-  const problem = (message: string) =>
-    validationError(message, [{ path: ["organisationId"], message, code: "invalid_organisation", in: "body" }]);
-  if (!requested) throw problem("organisationId is required for coordinator keys");
-  const organisation = isUuid(requested) ? await db.prisma.organisation.findUnique({ where: { id: requested } }) : null;
-  if (!organisation) throw problem(`No organisation with id ${requested}`);
-  if (!organisation.active) throw problem("The organisation is inactive and cannot book");
+  if (!requested) throw organisationProblem("organisationId is required for coordinator keys");
+  if (!isUuid(requested)) throw organisationProblem(`No organisation with id ${requested}`);
+  return requested;
+}
+
+/** The error for an organisation that does not exist (null) or is inactive (false). */
+function unusableOrganisation(id: string, active: boolean | null): ApiError {
+  return active === null ? organisationProblem(`No organisation with id ${id}`) : organisationProblem("The organisation is inactive and cannot book");
+}
+
+/**
+ * The organisation a booking is for: implicit for requester keys, required for the others;
+ * it must exist and be active.
+ */
+export async function resolveBookingOrganisation(db: Database, actor: Actor, requested: string | undefined): Promise<string> {
+  const id = requestedOrganisation(actor, requested);
+  const organisation = await db.prisma.organisation.findUnique({ where: { id }, select: { id: true, active: true } });
+  if (!organisation?.active) throw unusableOrganisation(id, organisation?.active ?? null);
   return organisation.id;
 }
 
@@ -78,29 +96,70 @@ export function bookingColumns(input: Omit<CreateBooking, "organisationId">, sta
   };
 }
 
+type NewBooking = { organisationId: string; seriesId?: string | null } & ReturnType<typeof bookingColumns>;
+
+const ACTIVE_SQL = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
+
 /**
- * Inserts a booking with a job code no active booking has, and its first history entry, inside
- * the caller's transaction. Codes are unique among active bookings (a partial unique index);
- * a clash with a concurrent insert aborts the transaction: run it again with `retryOnCodeClash`.
+ * One statement for a new booking: the organisation's check (it must exist and be active), the
+ * booking itself unless an active booking has its code (`ON CONFLICT … DO NOTHING` on the partial
+ * unique index, so a clash aborts nothing and the caller simply tries the next code), and its
+ * first history entry. It answers one row (none: no such organisation) with the organisation's
+ * `active` and the booking as `bookingRowSql` reads it (all null when nothing was inserted).
  */
-export async function insertBookingInTx(
-  tx: Prisma.TransactionClient,
+function insertBookingSql(columns: (keyof NewBooking)[]): string {
+  const fixed = 7;
+  return `
+    WITH organisation AS (SELECT "id", "active" FROM "Organisation" WHERE "id" = $1::uuid),
+    inserted AS (
+      INSERT INTO "Booking" ("id", "code", "organisationId", "status", "createdByKeyId", "createdAt", "updatedAt", ${columns.map((column) => `"${column}"`).join(", ")})
+      SELECT $2::uuid, $3::text, o."id", 'open'::"BookingStatus", $4::uuid, $5::timestamptz, $5::timestamptz, ${columns.map((column, index) => bookingParamSql(column, fixed + index)).join(", ")}
+      FROM organisation o WHERE o."active"
+      ON CONFLICT ("code") WHERE "status" IN (${ACTIVE_SQL}) DO NOTHING
+      RETURNING *
+    ),
+    event AS (
+      INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "actorKeyId", "action", "toStatus")
+      SELECT $6::uuid, "id", $5::timestamptz, 'key'::"ActorType", $4::uuid, 'created', 'open'::"BookingStatus" FROM inserted
+    )
+    SELECT o."active" AS "organisationActive", ${bookingRowSql("b")} FROM organisation o LEFT JOIN inserted b ON true`;
+}
+
+/**
+ * Inserts a booking with a job code no active booking has, and its first history entry, in one
+ * statement (see `insertBookingSql`); `db` is the client or the caller's transaction. A code an
+ * active booking holds is skipped for the next one (longer after repeated clashes).
+ *
+ * @throws {ApiError} VALIDATION_FAILED when the organisation does not exist or is inactive
+ */
+export async function insertBooking(
+  db: Prisma.TransactionClient,
   deps: Pick<BookingServiceDeps, "clock" | "random">,
   actor: Actor,
-  data: Omit<Prisma.BookingUncheckedCreateInput, "code">,
+  data: NewBooking,
 ): Promise<BookingRow> {
-  let code = bookingCode(deps.random, 0);
-  for (let attempt = 1; await tx.booking.findFirst({ where: { code, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true } }); attempt++) {
-    code = bookingCode(deps.random, attempt);
-  }
+  const columns = (Object.keys(data) as (keyof NewBooking)[]).filter((column) => column !== "organisationId");
+  const sql = insertBookingSql(columns);
   // The request time comes from the injected clock, like every other time in the history.
   const now = deps.clock.now();
-  const row = await tx.booking.create({ data: { ...data, code, createdByKeyId: actor.keyId, createdAt: now }, include: BOOKING_INCLUDE });
-  await tx.bookingEvent.create({
-    data: historyRow({ bookingId: row.id, at: now, by: actorOf(actor), action: "created", to: "open" }),
-  });
-  return row;
+  for (let attempt = 0; ; attempt++) {
+    const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+      sql,
+      data.organisationId,
+      uuidV7(),
+      bookingCode(deps.random, attempt),
+      actor.keyId,
+      now,
+      uuidV7(),
+      ...columns.map((column) => data[column] ?? null),
+    );
+    if (!row?.organisationActive) throw unusableOrganisation(data.organisationId, (row?.organisationActive as boolean | undefined) ?? null);
+    if (row.id !== null) return bookingRowOf(row);
+  }
 }
+
+/** `insertBooking` inside the caller's transaction (booking series insert all occurrences in one). */
+export const insertBookingInTx = insertBooking;
 
 /** Runs a transaction again when a concurrent insert took the same booking code. */
 export async function retryOnCodeClash<T>(work: () => Promise<T>): Promise<T> {
@@ -119,12 +178,11 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   return {
     async create(actor: Actor, input: CreateBooking): Promise<BookingView> {
-      const organisationId = await resolveBookingOrganisation(db, actor, input.organisationId);
+      const organisationId = requestedOrganisation(actor, input.organisationId);
       const startsAt = new Date(input.startsAt);
       checkStartTime(startsAt, clock.now());
-      const row = await retryOnCodeClash(() =>
-        prisma.$transaction((tx) => insertBookingInTx(tx, deps, actor, { organisationId, ...bookingColumns(input, startsAt) })),
-      );
+      // One statement, so no transaction: organisation check, booking and history entry together.
+      const row = await retryOnCodeClash(() => insertBooking(prisma, deps, actor, { organisationId, ...bookingColumns(input, startsAt) }));
       return toBookingView(row, actor, deps.view);
     },
 

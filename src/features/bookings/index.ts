@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { createRouter } from "../../lib/create-router";
 import { actorOf } from "./booking-history";
-import { auditBookingReads } from "../privacy/read-audit";
+import { auditBookingReads, readContextOf } from "../privacy/read-audit";
 import * as routes from "./bookings.routes";
 
 /** AUTO_DISPATCH: a new booking is offered at once (the answer still shows it as created). */
@@ -42,8 +42,9 @@ export const bookingsRouter = createRouter()
       200,
     ),
   )
+  // The assignment records the read of the phone number it shows in its own statement.
   .openapi(routes.assignBookingRoute, async (c) =>
-    c.json(await auditBookingReads(c, await c.get("services").bookingActions.assign(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),
+    c.json(await c.get("services").bookingActions.assign(c.get("actor"), c.req.valid("param").id, c.req.valid("json"), readContextOf(c)), 200),
   )
   .openapi(routes.cancelBookingRoute, async (c) =>
     c.json(await auditBookingReads(c, await c.get("services").bookingActions.cancel(c.get("actor"), c.req.valid("param").id, c.req.valid("json"))), 200),

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import type { Actor } from "../../auth/actor";
 import type { Database } from "../../db/database";
-import { isErasedPhone } from "../../domain/data-protection";
+import { ERASED_PHONE_PREFIX, isErasedPhone } from "../../domain/data-protection";
+import { UUID_V7_SQL } from "../../lib/encoding";
 
 /** The personal fields whose every read by a key is recorded in the interpreter's history. */
 export type AuditedField = "iban" | "phone";
@@ -14,30 +15,39 @@ export interface PersonalDataRead {
 
 export const PERSONAL_DATA_READ = "personal_data_read";
 
-// A UUIDv7 made in SQL, so many rows go in with one INSERT … SELECT: the first 48 bits are the
-// real time in milliseconds (as in the ids Prisma makes, so lists ordered by id stay in order of
-// writing), the version nibble is 7, the rest random.
-const UUID_V7 =
-  "encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send((extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid";
-
 const INSERT_READS = `
   INSERT INTO "InterpreterEvent" ("id", "interpreterId", "at", "action", "actorType", "actorKeyId", "details")
-  SELECT ${UUID_V7}, r."interpreterId", $1::timestamptz, '${PERSONAL_DATA_READ}', 'key', $2::uuid,
+  SELECT ${UUID_V7_SQL}, r."interpreterId", $1::timestamptz, '${PERSONAL_DATA_READ}', 'key', $2::uuid,
          jsonb_build_object('fields', r."fields"::jsonb, 'route', $3::text)
   FROM unnest($4::uuid[], $5::text[]) AS r("interpreterId", "fields")`;
 
 const INSERT_BATCH_IBAN_READS = `
   INSERT INTO "InterpreterEvent" ("id", "interpreterId", "at", "action", "actorType", "actorKeyId", "details")
-  SELECT ${UUID_V7}, i."id", $1::timestamptz, '${PERSONAL_DATA_READ}', 'key', $2::uuid,
+  SELECT ${UUID_V7_SQL}, i."id", $1::timestamptz, '${PERSONAL_DATA_READ}', 'key', $2::uuid,
          jsonb_build_object('fields', '["iban"]'::jsonb, 'route', $3::text)
   FROM "Interpreter" i
   WHERE i."iban" IS NOT NULL AND i."id" IN (SELECT a."interpreterId" FROM "Allowance" a WHERE a."exportBatchId" = $4::uuid)`;
 
-interface ReadContext {
+export interface ReadContext {
   actor: Actor;
   at: Date;
   /** Method and path of the request, e.g. "GET /v1/interpreters/0193…". */
   route: string;
+}
+
+/**
+ * The INSERT … SELECT that records a response showing the phone number of the interpreter
+ * `interpreterIdSql` (an SQL expression; nothing when it is null or the person was erased), for
+ * statements that write a change and the read of its answer together. `param` adds a parameter.
+ *
+ * @example
+ * const sql = phoneReadSql(param, readContextOf(c), `(SELECT "interpreterId" FROM updated)`);
+ */
+export function phoneReadSql(param: (value: unknown, cast: string) => string, context: ReadContext, interpreterIdSql: string): string {
+  return `INSERT INTO "InterpreterEvent" ("id", "interpreterId", "at", "action", "actorType", "actorKeyId", "details")
+    SELECT ${UUID_V7_SQL}, i."id", ${param(context.at, "::timestamptz")}, '${PERSONAL_DATA_READ}', 'key'::"ActorType", ${param(context.actor.keyId, "::uuid")},
+           jsonb_build_object('fields', '["phone"]'::jsonb, 'route', ${param(context.route, "::text")})
+    FROM "Interpreter" i WHERE i."id" = ${interpreterIdSql} AND NOT starts_with(i."phone", ${param(ERASED_PHONE_PREFIX, "::text")})`;
 }
 
 /**
@@ -110,7 +120,13 @@ export function readsOfBookingViews(views: ShownBooking[]): PersonalDataRead[] {
   );
 }
 
-function readContext(c: Context<AppEnv>): ReadContext {
+/**
+ * Who reads, when and through which route: the request's context for the records of reads.
+ *
+ * @example
+ * readContextOf(c); // { actor, at, route: "POST /v1/bookings/0193…/assign" }
+ */
+export function readContextOf(c: Context<AppEnv>): ReadContext {
   return { actor: c.get("actor"), at: c.get("deps").clock.now(), route: `${c.req.method} ${c.req.path}` };
 }
 
@@ -123,7 +139,7 @@ function readContext(c: Context<AppEnv>): ReadContext {
 export async function auditInterpreterReads<T extends object>(c: Context<AppEnv>, value: T, except: readonly string[] = []): Promise<T> {
   // A page of views, one view, or an erased person's stub (which shows nothing personal).
   const views = "items" in value ? (value.items as ShownInterpreter[]) : "phone" in value || "iban" in value ? [value as unknown as ShownInterpreter] : [];
-  await recordPersonalDataReads(c.get("deps").db, readContext(c), readsOfInterpreterViews(views, except));
+  await recordPersonalDataReads(c.get("deps").db, readContextOf(c), readsOfInterpreterViews(views, except));
   return value;
 }
 
@@ -135,7 +151,7 @@ export async function auditInterpreterReads<T extends object>(c: Context<AppEnv>
  */
 export async function auditBookingReads<T extends ShownBooking | { items: ShownBooking[] } | { bookings: ShownBooking[] }>(c: Context<AppEnv>, value: T): Promise<T> {
   const views: ShownBooking[] = "items" in value ? value.items : "bookings" in value ? value.bookings : [value as ShownBooking];
-  await recordPersonalDataReads(c.get("deps").db, readContext(c), readsOfBookingViews(views));
+  await recordPersonalDataReads(c.get("deps").db, readContextOf(c), readsOfBookingViews(views));
   return value;
 }
 
@@ -146,7 +162,7 @@ export async function auditBookingReads<T extends ShownBooking | { items: ShownB
  * await auditReads(c, [{ interpreterId, fields: ["iban", "phone"] }]);
  */
 export async function auditReads(c: Context<AppEnv>, reads: PersonalDataRead[]): Promise<void> {
-  await recordPersonalDataReads(c.get("deps").db, readContext(c), reads);
+  await recordPersonalDataReads(c.get("deps").db, readContextOf(c), reads);
 }
 
 /**
@@ -156,5 +172,5 @@ export async function auditReads(c: Context<AppEnv>, reads: PersonalDataRead[]):
  * await auditBatchIbanReads(c, batch.id);
  */
 export async function auditBatchIbanReads(c: Context<AppEnv>, batchId: string): Promise<void> {
-  await recordBatchIbanReads(c.get("deps").db, readContext(c), batchId);
+  await recordBatchIbanReads(c.get("deps").db, readContextOf(c), batchId);
 }

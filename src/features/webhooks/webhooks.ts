@@ -1,7 +1,7 @@
 import type { Database } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Clock } from "../../lib/clock";
-import { toHex } from "../../lib/encoding";
+import { toHex, uuidV7 } from "../../lib/encoding";
 import type { Logger } from "../../lib/logger";
 import { toBase64Url, type RandomSource } from "../../lib/random";
 
@@ -38,14 +38,27 @@ export async function signWebhook(secret: string, timestamp: string, body: strin
   return `sha256=${toHex(signature)}`;
 }
 
-/** Queues a status change for the organisation's webhook (if it has one), in the caller's transaction. */
-export async function enqueueBookingWebhook(tx: Tx, now: Date, event: Omit<BookingStatusEvent, "event" | "at">): Promise<void> {
-  const organisation = await tx.organisation.findUnique({ where: { id: event.organisationId }, select: { webhookUrl: true } });
-  if (!organisation?.webhookUrl) return;
+/**
+ * The INSERT … SELECT that queues a status change for the organisation's webhook, if it has one
+ * (nothing otherwise), for statements that write a change and its consequences together.
+ * `param` adds a parameter and returns its placeholder.
+ *
+ * @example
+ * const sql = bookingWebhookSql(param, now, { bookingId, code: "4711", organisationId, from: "open", to: "assigned" });
+ */
+export function bookingWebhookSql(param: (value: unknown, cast: string) => string, now: Date, event: Omit<BookingStatusEvent, "event" | "at">): string {
   const payload: BookingStatusEvent = { event: "booking.status_changed", ...event, at: now.toISOString() };
-  await tx.webhookDelivery.create({
-    data: { organisationId: event.organisationId, url: organisation.webhookUrl, payload: payload as unknown as Prisma.InputJsonValue, createdAt: now, nextAttemptAt: now },
-  });
+  const at = param(now, "::timestamptz");
+  return `INSERT INTO "WebhookDelivery" ("id", "organisationId", "url", "payload", "status", "attempts", "createdAt", "nextAttemptAt")
+    SELECT ${param(uuidV7(), "::uuid")}, o."id", o."webhookUrl", ${param(JSON.stringify(payload), "::jsonb")}, 'pending'::"WebhookStatus", 0, ${at}, ${at}
+    FROM "Organisation" o WHERE o."id" = ${param(event.organisationId, "::uuid")} AND o."webhookUrl" IS NOT NULL`;
+}
+
+/** Queues a status change for the organisation's webhook (if it has one), in the caller's transaction: one statement. */
+export async function enqueueBookingWebhook(tx: Tx, now: Date, event: Omit<BookingStatusEvent, "event" | "at">): Promise<void> {
+  const params: unknown[] = [];
+  const sql = bookingWebhookSql((value, cast) => `$${params.push(value)}${cast}`, now, event);
+  await tx.$executeRawUnsafe(sql, ...params);
 }
 
 const MAX_ATTEMPTS = 8;
