@@ -48,3 +48,29 @@ export function parseSmsReply(text: string): SmsReply {
   if (WITHDRAW.has(keyword)) return { kind: "withdraw", code };
   return { kind: "unknown" };
 }
+
+/** Which pending offer a JA or NEIN answers, or why none. */
+export type OfferChoice<T> =
+  | { kind: "offer"; offer: T }
+  | { kind: "none_open" }
+  | { kind: "ask_for_code"; codes: string[] }
+  | { kind: "not_pending"; code: string };
+
+/**
+ * The offer a JA or NEIN answers: the pending one with the given job code, or without a code the
+ * only pending one. Several pending and no code: ask which; a code of none of them: not pending
+ * (unknown, taken or lapsed — the caller says which).
+ *
+ * @example
+ * chooseOffer([{ code: "4711" }], null, (offer) => offer.code);     // { kind: "offer", offer: { code: "4711" } }
+ * chooseOffer([{ code: "4711" }], "4712", (offer) => offer.code);   // { kind: "not_pending", code: "4712" }
+ */
+export function chooseOffer<T>(open: readonly T[], code: string | null, codeOf: (offer: T) => string): OfferChoice<T> {
+  if (code) {
+    const offer = open.find((candidate) => codeOf(candidate) === code);
+    return offer ? { kind: "offer", offer } : { kind: "not_pending", code };
+  }
+  if (open.length === 0) return { kind: "none_open" };
+  if (open.length > 1) return { kind: "ask_for_code", codes: open.map(codeOf) };
+  return { kind: "offer", offer: open[0]! };
+}

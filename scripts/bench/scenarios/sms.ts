@@ -20,7 +20,20 @@ export interface SmsResult {
   http: LoadResult;
   /** How many answers began with which text: shows the replies were understood (confirmations, declines). */
   answers: Record<string, number>;
+  /**
+   * A NEIN's next offer wave runs after its answer. With `awaitingWave` given: how long after the
+   * last answer the last wave was done, and the replies per second counted up to then.
+   */
+  waves?: { doneAfterLastAnswerMs: number | null; repliesPerSecondWithWaves: number | null };
 }
+
+/**
+ * Offered bookings still waiting for their next wave (a NEIN ended it; it runs after the answer).
+ * Bookings that ran out of candidates are flagged `needsAttention` and not counted.
+ */
+export const AWAITING_WAVE_SQL = `SELECT count(*)::int AS "count" FROM "Booking" AS b
+  WHERE b."status" = 'offered' AND NOT b."needsAttention" AND b."startsAt" > now()
+    AND NOT EXISTS (SELECT 1 FROM "Offer" AS o WHERE o."bookingId" = b."id" AND o."status" = 'pending')`;
 
 interface Prepared {
   body: string;
@@ -46,12 +59,13 @@ export function prepareReplies(offers: readonly PendingOffer[], runId: string): 
 }
 
 /**
- * Posts every prepared reply once, with `connections` at a time.
+ * Posts every prepared reply once, with `connections` at a time; then, given `awaitingWave` (e.g.
+ * `AWAITING_WAVE_SQL` on a session of a PostgreSQL target), waits up to 60 s for the waves.
  *
  * @example
  * await runSmsReplies(server.baseUrl, prepareReplies(offers, "a1b2"), 16);
  */
-export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared[], connections: number): Promise<SmsResult> {
+export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared[], connections: number, awaitingWave?: () => Promise<number>): Promise<SmsResult> {
   let next = 0;
   const answers: Record<string, number> = {};
   const started = performance.now();
@@ -75,5 +89,12 @@ export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared
       },
     ],
   });
-  return { replies: http.requests, repliesPerSecond: perSecond(http.requests, performance.now() - started), http, answers };
+  const answered = performance.now();
+  const result: SmsResult = { replies: http.requests, repliesPerSecond: perSecond(http.requests, answered - started), http, answers };
+  if (awaitingWave) {
+    while ((await awaitingWave()) > 0 && performance.now() - answered < 60_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const done = (await awaitingWave()) === 0 ? performance.now() : null;
+    result.waves = { doneAfterLastAnswerMs: done === null ? null : Math.round(done - answered), repliesPerSecondWithWaves: done === null ? null : perSecond(http.requests, done - started) };
+  }
+  return result;
 }

@@ -1,12 +1,13 @@
-import { PRISMA_UNIQUE_VIOLATION, isExclusionViolation, prismaErrorCode, type Database } from "../../db/database";
+import { PRISMA_UNIQUE_VIOLATION, driverErrorCode, isExclusionViolation, prismaErrorCode, type Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import { isLateCancellation } from "../../domain/booking-lifecycle";
 import { normaliseMobileNumber } from "../../domain/phone";
-import { parseSmsReply } from "../../domain/sms-reply";
+import { chooseOffer, parseSmsReply, type SmsReply } from "../../domain/sms-reply";
 import { smsTexts } from "../../domain/sms-texts";
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
+import { uuidV7 } from "../../lib/encoding";
 import { assignmentChange, lockBooking } from "../bookings/booking-actions.service";
 import { applyBookingChange, jobTextOf } from "../bookings/booking-change";
 import type { HistoryActor } from "../bookings/booking-history";
@@ -36,6 +37,19 @@ export interface InboundDeps {
   lateCancellationHours: number;
 }
 
+/** An offer waiting for the sender's answer. */
+interface PendingOffer {
+  id: string;
+  booking: { id: string; code: string };
+}
+
+const codeOf = (offer: PendingOffer) => offer.booking.code;
+
+interface Sender {
+  id: string;
+  pending: PendingOffer[];
+}
+
 interface Outcome {
   reply: string | null;
   redispatch?: string[];
@@ -45,40 +59,55 @@ interface Outcome {
 
 /**
  * Handles one SMS from an interpreter: JA/NEIN/ABSAGE with a job code (or bare, when only one
- * offer is open), STOP/START, anything else gets help. Everything — recording the message,
- * the booking change, the SMS to others, the reply — happens in one transaction, so a repeated
- * webhook delivery (same MessageSid) changes nothing and gets the same answer.
+ * offer is open), STOP/START, anything else gets help. Everything — the booking change, the SMS
+ * to others, recording the message and the reply — happens in one transaction that ends with the
+ * insert claiming the MessageSid (a NEIN: in one statement), so a repeated webhook delivery (same
+ * MessageSid) changes nothing and gets the same answer. The next offer waves (`redispatch`) are
+ * the caller's, after the answer.
  */
 export function createInboundService(deps: InboundDeps) {
   const { prisma } = deps.db;
   const factsOptions = { travelBufferMinutes: deps.travelBufferMinutes, distances: deps.distances };
 
-  async function pendingOffers(tx: Tx, interpreterId: string) {
-    return tx.offer.findMany({
-      where: { interpreterId, status: "pending", booking: { status: { in: ["open", "offered"] } } },
-      include: { booking: { select: { id: true, code: true } } },
-      orderBy: { createdAt: "asc" },
-    });
+  /**
+   * The sender and their pending offers (of jobs still open or offered, oldest first) in one
+   * statement: every reply needs both, and each statement is a round trip inside the transaction.
+   * No row means the number is not in the pool.
+   */
+  async function senderOf(tx: Pick<Tx, "$queryRaw">, phone: string): Promise<Sender | null> {
+    const rows = await tx.$queryRaw<{ id: string; offerId: string | null; bookingId: string | null; code: string | null }[]>`
+      SELECT i."id"::text AS "id", p."offerId", p."bookingId", p."code"
+      FROM "Interpreter" AS i
+      LEFT JOIN LATERAL (
+        SELECT o."id"::text AS "offerId", b."id"::text AS "bookingId", b."code", o."createdAt"
+        FROM "Offer" AS o JOIN "Booking" AS b ON b."id" = o."bookingId"
+        WHERE o."interpreterId" = i."id" AND o."status" = 'pending' AND b."status" IN ('open', 'offered')
+      ) AS p ON TRUE
+      WHERE i."phone" = ${phone}
+      ORDER BY p."createdAt" ASC, p."offerId" ASC`;
+    if (rows.length === 0) return null;
+    const pending = rows.flatMap((row) => (row.offerId && row.bookingId && row.code ? [{ id: row.offerId, booking: { id: row.bookingId, code: row.code } }] : []));
+    return { id: rows[0]!.id, pending };
   }
 
-  async function accept(tx: Tx, now: Date, interpreterId: string, by: HistoryActor, code: string | null): Promise<Outcome> {
-    const open = await pendingOffers(tx, interpreterId);
-    let offer = code ? open.find((candidate) => candidate.booking.code === code) : open.length === 1 ? open[0] : undefined;
-    if (!code && open.length === 0) return { reply: smsTexts.noOpenOffer() };
-    if (!code && open.length > 1) return { reply: smsTexts.askForCode(open.map((candidate) => candidate.booking.code)) };
-    if (!offer) {
+  async function accept(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], by: HistoryActor, code: string | null): Promise<Outcome> {
+    const choice = chooseOffer(open, code, codeOf);
+    if (choice.kind === "none_open") return { reply: smsTexts.noOpenOffer() };
+    if (choice.kind === "ask_for_code") return { reply: smsTexts.askForCode(choice.codes) };
+    if (choice.kind === "not_pending") {
       // Not (or no longer) pending: say why.
       const earlier = await tx.offer.findFirst({
-        where: { interpreterId, booking: { code: code! } },
+        where: { interpreterId, booking: { code: choice.code } },
         include: { booking: { select: { status: true, interpreterId: true } } },
         orderBy: { createdAt: "desc" },
       });
-      if (!earlier) return { reply: smsTexts.unknownCode(code!) };
-      if (earlier.status === "accepted" && earlier.booking.interpreterId === interpreterId) return { reply: smsTexts.alreadyTaken(code!) };
-      if (earlier.status === "expired") return { reply: smsTexts.expired(code!) };
-      if (earlier.booking.status === "assigned") return { reply: smsTexts.alreadyTaken(code!) };
-      return { reply: smsTexts.withdrawn(code!) };
+      if (!earlier) return { reply: smsTexts.unknownCode(choice.code) };
+      if (earlier.status === "accepted" && earlier.booking.interpreterId === interpreterId) return { reply: smsTexts.alreadyTaken(choice.code) };
+      if (earlier.status === "expired") return { reply: smsTexts.expired(choice.code) };
+      if (earlier.booking.status === "assigned") return { reply: smsTexts.alreadyTaken(choice.code) };
+      return { reply: smsTexts.withdrawn(choice.code) };
     }
+    const { offer } = choice;
     const row = await lockBooking(tx, offer.booking.id);
     if (!row) return { reply: smsTexts.unknownCode(offer.booking.code) };
     if (row.status !== "open" && row.status !== "offered") {
@@ -103,22 +132,6 @@ export function createInboundService(deps: InboundDeps) {
       const reply = error.code === "DOUBLE_BOOKING" && clash ? smsTexts.notFree(row.code, clash) : smsTexts.notAvailable(row.code);
       return { reply, bookingId: row.id, redispatch: [row.id] };
     }
-  }
-
-  async function decline(tx: Tx, now: Date, interpreterId: string, by: HistoryActor, code: string | null): Promise<Outcome> {
-    const open = await pendingOffers(tx, interpreterId);
-    if (!code && open.length === 0) return { reply: smsTexts.noOpenOffer() };
-    if (!code && open.length > 1) return { reply: smsTexts.askForCode(open.map((candidate) => candidate.booking.code)) };
-    const offer = code ? open.find((candidate) => candidate.booking.code === code) : open[0];
-    if (!offer) return { reply: code ? smsTexts.unknownCode(code) : smsTexts.noOpenOffer() };
-    await tx.offer.update({ where: { id: offer.id }, data: { status: "declined", respondedAt: now } });
-    await tx.bookingEvent.create({
-      data: {
-        bookingId: offer.booking.id, at: now, actorType: "sms", actorPhone: by.type === "sms" ? by.phone : null,
-        action: "offer_declined", details: { interpreterId },
-      },
-    });
-    return { reply: smsTexts.declined(offer.booking.code), bookingId: offer.booking.id, redispatch: [offer.booking.id] };
   }
 
   /** ABSAGE: the interpreter gives back an accepted job; it reopens and dispatch starts again. */
@@ -146,12 +159,11 @@ export function createInboundService(deps: InboundDeps) {
     return { reply: smsTexts.withdrawalReceived(row.code), bookingId: row.id, redispatch: [row.id] };
   }
 
-  async function optOut(tx: Tx, now: Date, interpreterId: string, optedOut: boolean): Promise<Outcome> {
+  async function optOut(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], optedOut: boolean): Promise<Outcome> {
     await tx.interpreter.update({ where: { id: interpreterId }, data: { smsOptOutAt: optedOut ? now : null } });
     await tx.interpreterEvent.create({ data: { interpreterId, at: now, action: optedOut ? "sms_opt_out" : "sms_opt_in", actorType: "sms" } });
     if (optedOut) {
       // Open offers can no longer be answered: they count as a no.
-      const open = await pendingOffers(tx, interpreterId);
       await tx.offer.updateMany({ where: { id: { in: open.map((offer) => offer.id) } }, data: { status: "declined", respondedAt: now } });
       // Every job that was waiting for this person's answer gets its next wave.
       return { reply: smsTexts.optedOut(), redispatch: [...new Set(open.map((offer) => offer.booking.id))] };
@@ -159,72 +171,123 @@ export function createInboundService(deps: InboundDeps) {
     return { reply: smsTexts.optedIn() };
   }
 
-  async function respond(tx: Tx, now: Date, message: InboundSms, phone: string): Promise<Outcome> {
-    const interpreter = await tx.interpreter.findUnique({ where: { phone }, select: { id: true } });
-    if (!interpreter) return { reply: smsTexts.unknownNumber() };
+  async function respond(tx: Tx, now: Date, reply: Exclude<SmsReply, { kind: "decline" }>, phone: string): Promise<Outcome> {
+    const sender = await senderOf(tx, phone);
+    if (!sender) return { reply: smsTexts.unknownNumber() };
     const by: HistoryActor = { type: "sms", phone };
-    const reply = parseSmsReply(message.body);
-    const id = interpreter.id;
+    const { id, pending } = sender;
     switch (reply.kind) {
       case "accept":
-        return { ...(await accept(tx, now, id, by, reply.code)), interpreterId: id };
-      case "decline":
-        return { ...(await decline(tx, now, id, by, reply.code)), interpreterId: id };
+        return { ...(await accept(tx, now, id, pending, by, reply.code)), interpreterId: id };
       case "withdraw":
         return { ...(await withdraw(tx, now, id, by, reply.code)), interpreterId: id };
       case "opt_out":
-        return { ...(await optOut(tx, now, id, true)), interpreterId: id };
+        return { ...(await optOut(tx, now, id, pending, true)), interpreterId: id };
       case "opt_in":
-        return { ...(await optOut(tx, now, id, false)), interpreterId: id };
+        return { ...(await optOut(tx, now, id, pending, false)), interpreterId: id };
       default:
         return { reply: smsTexts.help(), interpreterId: id };
     }
+  }
+
+  /**
+   * NEIN, the commonest answer with JA, without a transaction: one read, then ONE statement that
+   * declines the offer if it is still pending, notes it in the booking's history and records the
+   * message with its answer — all or nothing; a repeated MessageSid fails on its unique index. If
+   * the offer stopped being pending in between (taken, withdrawn, lapsed), that statement writes
+   * nothing and the reply is worked out again from a fresh read (offers never become pending again).
+   */
+  async function decline(now: Date, message: InboundSms, phone: string, code: string | null): Promise<InboundResult> {
+    for (;;) {
+      const sender = await senderOf(prisma, phone);
+      const choice = sender ? chooseOffer(sender.pending, code, codeOf) : null;
+      const offer = choice?.kind === "offer" ? choice.offer : undefined;
+      let reply: string;
+      if (!choice) reply = smsTexts.unknownNumber();
+      else if (choice.kind === "offer") reply = smsTexts.declined(choice.offer.booking.code);
+      else if (choice.kind === "not_pending") reply = smsTexts.unknownCode(choice.code);
+      else reply = choice.kind === "ask_for_code" ? smsTexts.askForCode(choice.codes) : smsTexts.noOpenOffer();
+      const outcome = { reply, bookingId: offer?.booking.id ?? null, interpreterId: sender?.id ?? null };
+      if (!offer) {
+        await record(prisma, now, message, phone, outcome);
+        return { reply, redispatch: [], duplicate: false };
+      }
+      // The wave may have ended: dispatch looks after the answer (and does nothing while others are still asked).
+      if (await withRetry(() => record(prisma, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
+    }
+  }
+
+  /**
+   * Records the inbound message with its answer (claiming the MessageSid) and the answer as an
+   * outgoing SMS (it goes back as TwiML), in one statement. With `declined`, the same statement
+   * declines that offer and notes this in the booking's history — only if the offer is still
+   * pending; otherwise it writes nothing and returns false.
+   */
+  async function record(db: Pick<Tx, "$executeRaw" | "$queryRaw">, now: Date, message: InboundSms, phone: string, outcome: Outcome, declined?: PendingOffer): Promise<boolean> {
+    const bookingId = outcome.bookingId ?? null;
+    const interpreterId = outcome.interpreterId ?? null;
+    const row = (id: string, direction: "inbound" | "outbound", to: string, from: string, body: string, status: "received" | "sent", sid: string | null, reply: string | null, sentAt: Date | null) =>
+      Prisma.sql`(${id}::uuid, ${direction}::"SmsDirection", ${to}::text, ${from}::text, ${body}::text, ${status}::"SmsStatus", ${sid}::text, 'reply', ${bookingId}::uuid, ${interpreterId}::uuid, ${reply}::text, ${now}::timestamptz, ${sentAt}::timestamptz)`;
+    const rows = [row(uuidV7(), "inbound", message.to, phone, message.body, "received", message.messageSid, outcome.reply, null)];
+    if (outcome.reply) rows.push(row(uuidV7(), "outbound", phone, message.to, outcome.reply, "sent", null, null, now));
+    const into = Prisma.sql`INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt", "sentAt")`;
+    if (!declined) {
+      await db.$executeRaw`${into} VALUES ${Prisma.join(rows)}`;
+      return true;
+    }
+    const [result] = await db.$queryRaw<{ declined: number }[]>`
+      WITH declined AS (
+        UPDATE "Offer" SET "status" = 'declined', "respondedAt" = ${now}::timestamptz
+        WHERE "id" = ${declined.id}::uuid AND "status" = 'pending' RETURNING "bookingId"
+      ), noted AS (
+        INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "actorPhone", "action", "details")
+        SELECT ${uuidV7()}::uuid, "bookingId", ${now}::timestamptz, 'sms'::"ActorType", ${phone}, 'offer_declined', ${JSON.stringify({ interpreterId })}::jsonb FROM declined
+      ), logged AS (
+        ${into} SELECT * FROM (VALUES ${Prisma.join(rows)}) AS v WHERE EXISTS (SELECT 1 FROM declined)
+      )
+      SELECT count(*)::int AS "declined" FROM declined`;
+    return (result?.declined ?? 0) > 0;
   }
 
   return {
     async handle(message: InboundSms): Promise<InboundResult> {
       const parsed = normaliseMobileNumber(message.from);
       const phone = parsed.ok ? parsed.e164 : message.from;
+      const reply = parseSmsReply(message.body);
       try {
+        if (reply.kind === "decline") return await decline(deps.clock.now(), message, phone, reply.code);
         return await withRetry(() =>
           prisma.$transaction(async (tx) => {
             const now = deps.clock.now();
-            // Claims the MessageSid first: a concurrent repeat waits here, then finds it taken.
-            const inbound = await tx.smsMessage.create({
-              data: { direction: "inbound", to: message.to, from: phone, body: message.body, status: "received", providerSid: message.messageSid, purpose: "reply", createdAt: now },
-            });
-            const outcome = await respond(tx, now, message, phone);
-            await tx.smsMessage.update({
-              where: { id: inbound.id },
-              data: { replyBody: outcome.reply, bookingId: outcome.bookingId ?? null, interpreterId: outcome.interpreterId ?? null },
-            });
-            if (outcome.reply) {
-              // The answer goes back as TwiML; it is logged like any other outgoing SMS.
-              await tx.smsMessage.create({
-                data: {
-                  direction: "outbound", to: phone, from: message.to, body: outcome.reply, status: "sent", purpose: "reply",
-                  bookingId: outcome.bookingId ?? null, interpreterId: outcome.interpreterId ?? null, createdAt: now, sentAt: now,
-                },
-              });
-            }
+            const outcome = await respond(tx, now, reply, phone);
+            // Last: the insert claiming the MessageSid (unique). A repeated delivery fails here,
+            // and everything it did is rolled back.
+            await record(tx, now, message, phone, outcome);
             return { reply: outcome.reply, redispatch: outcome.redispatch ?? [], duplicate: false };
           }),
         );
       } catch (error) {
-        if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION) {
-          const earlier = await prisma.smsMessage.findUnique({ where: { providerSid: message.messageSid } });
+        // A repeated delivery (also one that ran at the same moment and lost the race for the
+        // MessageSid) gets the answer the first one stored.
+        if (isUniqueViolation(error) || isExclusionViolation(error)) {
+          const earlier = await prisma.smsMessage.findUnique({ where: { providerSid: message.messageSid }, select: { replyBody: true } });
           if (earlier) return { reply: earlier.replyBody, redispatch: [], duplicate: true };
         }
         if (isExclusionViolation(error)) {
           // The database refused a clash the checks did not see: nothing was stored; say no.
-          const parsedReply = parseSmsReply(message.body);
-          const code = "code" in parsedReply && parsedReply.code ? parsedReply.code : "";
+          const code = "code" in reply && reply.code ? reply.code : "";
           return { reply: smsTexts.notAvailable(code).replace("  ", " "), redispatch: [], duplicate: false };
         }
         throw error;
       }
     },
   };
+}
+
+/** A unique violation (23505), from a model query (P2002) or a raw one (P2010 with the SQLSTATE in the message). */
+function isUniqueViolation(error: unknown): boolean {
+  if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION || driverErrorCode(error) === "23505") return true;
+  return error instanceof Error && /\b23505\b|duplicate key value violates unique constraint/.test(error.message);
 }
 
 export type InboundService = ReturnType<typeof createInboundService>;

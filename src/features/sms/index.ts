@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { getRuntimeKey } from "hono/adapter";
+import type { AppEnv } from "../../app-env";
 import { normaliseMobileNumber } from "../../domain/phone";
 import type { Prisma } from "../../generated/prisma/client";
 import type { SmsStatus } from "../../generated/prisma/enums";
@@ -85,14 +88,40 @@ const listRoute = defineRoute({
   responses: { 200: jsonContent(pageSchema(MessageSchema, "SmsMessagePage"), "A page of messages") },
 });
 
+/** The next offer wave of each booking a reply ended a wave of (or reopened); failures are logged. */
+async function redispatchAll(c: Context<AppEnv>, bookingIds: readonly string[]): Promise<void> {
+  for (const bookingId of bookingIds) {
+    await c.get("services").dispatch.redispatch(bookingId).catch((error: unknown) => c.get("deps").logger.error({ err: error, bookingId }, "redispatch failed"));
+  }
+}
+
+/**
+ * Lets `work` finish after the answer is sent, so the interpreter's reply does not wait for the
+ * next wave (ranking the pool, new offers). With an ExecutionContext (Workers, tests) it is handed
+ * to `waitUntil`; on Node it simply runs on. Nothing is lost if the process ends first: the
+ * dispatch tick sends a wave to every offered (or, with AUTO_DISPATCH, open) booking without a
+ * pending offer. Elsewhere, without an ExecutionContext, it is awaited before answering.
+ *
+ * @example
+ * await afterAnswer(c, redispatchAll(c, result.redispatch));
+ */
+async function afterAnswer(c: Context<AppEnv>, work: Promise<void>): Promise<void> {
+  let context: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    context = c.executionCtx;
+  } catch {
+    // Hono throws when the runtime passed no ExecutionContext (Node's server passes none).
+  }
+  if (context) context.waitUntil(work);
+  else if (getRuntimeKey() !== "node") await work;
+}
+
 export const smsRouter = createRouter()
   .openapi(inboundRoute, async (c) => {
     const params = paramsOf(c);
     const services = c.get("services");
     const result = await services.inbound.handle({ messageSid: params.MessageSid ?? "", from: params.From ?? "", to: params.To ?? "", body: params.Body ?? "" });
-    for (const bookingId of result.redispatch) {
-      await services.dispatch.redispatch(bookingId).catch((error: unknown) => c.get("deps").logger.error({ err: error, bookingId }, "redispatch failed"));
-    }
+    if (result.redispatch.length > 0) await afterAnswer(c, redispatchAll(c, result.redispatch));
     return c.body(twiml(result.reply), 200, { "content-type": "text/xml; charset=utf-8" });
   })
   .openapi(statusRoute, async (c) => {

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
 import { ALL_WEEK } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../../helpers/test-app";
-import { replyOf, sendSms, smsTestConfig } from "../../helpers/twilio";
+import { replyOf, smsTestConfig } from "../../helpers/twilio";
+import { sendSms } from "./settled-sms";
 
 describe("SMS dispatch end to end", () => {
   let ctx: TestContext;
@@ -43,11 +44,11 @@ describe("SMS dispatch end to end", () => {
     const offerText = sms.to(offered[0]!.phone)[0]!;
     expect(offerText).toBe(`Dolmetscheinsatz ${booking.code}: Papiamento, Do 26.11. 09:30-10:30, Jobcenter Düren, Bismarckstr. 10, 52351 Düren. Zusage: JA ${booking.code} - Absage: NEIN ${booking.code}`);
 
-    const declined = await sendSms(ctx.anonymous, offered[0]!.phone, `nein ${booking.code}`);
+    const declined = await sendSms(ctx, offered[0]!.phone, `nein ${booking.code}`);
     expect(declined.status).toBe(200);
     expect(replyOf(declined)).toContain("Absage");
 
-    const accepted = await sendSms(ctx.anonymous, offered[1]!.phone, `Ja, ${booking.code}`);
+    const accepted = await sendSms(ctx, offered[1]!.phone, `Ja, ${booking.code}`);
     expect(replyOf(accepted)).toMatch(new RegExp(`^Bestätigt: Einsatz ${booking.code}`));
     const assigned = (await ctx.coordinator.get(`/v1/bookings/${booking.id}`)).body;
     expect(assigned).toMatchObject({ status: "assigned", interpreterId: offered[1]!.id });

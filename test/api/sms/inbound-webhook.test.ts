@@ -11,7 +11,8 @@ import { smsTexts } from "../../../src/domain/sms-texts";
 import { expectError, expectValidationError } from "../../helpers/assertions";
 import { ALL_WEEK } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, uniqueMobile, toE164, type TestContext } from "../../helpers/test-app";
-import { PUBLIC_BASE_URL, POOL_NUMBER, TWILIO_TEST_TOKEN, messageSid, postTwilioWebhook, replyOf, sendSms, smsTestConfig } from "../../helpers/twilio";
+import { PUBLIC_BASE_URL, POOL_NUMBER, TWILIO_TEST_TOKEN, messageSid, postTwilioWebhook, replyOf, smsTestConfig } from "../../helpers/twilio";
+import { sendSms } from "./settled-sms";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const INBOUND = "/v1/sms/inbound";
@@ -157,7 +158,7 @@ describe("POST /v1/sms/inbound", () => {
 
   /** The reply to an SMS, asserting the webhook took it. */
   async function answer(from: string, body: string, context: TestContext = ctx): Promise<string> {
-    const response = await sendSms(context.anonymous, from, body);
+    const response = await sendSms(context, from, body);
     expect(response.status, response.body).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/xml/);
     const reply = replyOf(response);
@@ -215,7 +216,7 @@ describe("POST /v1/sms/inbound", () => {
 
     it("answers 503 in the error format when no TWILIO_AUTH_TOKEN is configured", async () => {
       const unconfigured = await createTestContext({ config: { OFFER_TTL_MINUTES: CONFIG.OFFER_TTL_MINUTES } });
-      const response = await sendSms(unconfigured.anonymous, person.phone, `JA ${job.code}`);
+      const response = await sendSms(unconfigured, person.phone, `JA ${job.code}`);
       expectError(response, 503, "SERVICE_UNAVAILABLE");
       expect((response.body as unknown as { error: unknown }).error).toEqual({ code: "SERVICE_UNAVAILABLE", message: expect.stringMatching(/TWILIO_AUTH_TOKEN/), details: null, requestId: expect.any(String) });
       await expectNothingChanged();
@@ -227,19 +228,19 @@ describe("POST /v1/sms/inbound", () => {
       await offer(replayed.id, { interpreterIds: [replayer.id] });
       const sid = messageSid();
 
-      const first = await sendSms(ctx.anonymous, replayer.phone, `JA ${replayed.code}`, sid);
+      const first = await sendSms(ctx, replayer.phone, `JA ${replayed.code}`, sid);
       expect(first.status).toBe(200);
       expect(replyOf(first)).toMatch(new RegExp(`^Bestätigt: Einsatz ${replayed.code}`));
       const after = await read(replayed.id);
       expect(after).toMatchObject({ status: "assigned", interpreterId: replayer.id });
 
       for (let attempt = 0; attempt < 2; attempt += 1) {
-        const again = await sendSms(ctx.anonymous, replayer.phone, `JA ${replayed.code}`, sid);
+        const again = await sendSms(ctx, replayer.phone, `JA ${replayed.code}`, sid);
         expect(again.status).toBe(200);
         expect(again.body).toBe(first.body);
       }
       // Even a different body under the same MessageSid is the same delivery.
-      const different = await sendSms(ctx.anonymous, replayer.phone, `ABSAGE ${replayed.code}`, sid);
+      const different = await sendSms(ctx, replayer.phone, `ABSAGE ${replayed.code}`, sid);
       expect(different.body).toBe(first.body);
 
       const unchanged = await read(replayed.id);
@@ -462,7 +463,7 @@ describe("POST /v1/sms/inbound", () => {
       const wave = await offer(job.id, { waveSize: 30 });
       expect(wave.offered.map((entry) => entry.interpreterId).sort()).toEqual(racers.map((person) => person.id).sort());
 
-      const responses = await Promise.all(racers.map((person) => sendSms(ctx.anonymous, person.phone, `JA ${job.code}`)));
+      const responses = await Promise.all(racers.map((person) => sendSms(ctx, person.phone, `JA ${job.code}`)));
       expect(responses.map((response) => response.status)).toEqual(racers.map(() => 200));
       const replies = responses.map((response) => replyOf(response));
       const winners = racers.filter((_, index) => replies[index]!.startsWith(`Bestätigt: Einsatz ${job.code}`));

@@ -19,7 +19,8 @@ import { ALL_WEEK, ISO_TIMESTAMP, NIL_UUID, UUID } from "../../helpers/fixtures"
 import { createScratchDatabase, dropScratchDatabase } from "../../helpers/postgres-admin";
 import { createTestContext, newInterpreter, newOrganisation, type ApiClient, type TestContext } from "../../helpers/test-app";
 import { postgresBaseUrl, testDbKind } from "../../helpers/test-database";
-import { replyOf, sendSms, smsTestConfig } from "../../helpers/twilio";
+import { replyOf, smsTestConfig } from "../../helpers/twilio";
+import { sendSms } from "./settled-sms";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const SECOND = 1000;
@@ -304,7 +305,7 @@ describe("SMS offers, the dispatch tick, notices and webhooks", () => {
       const reachable = await people(language, 2);
       const silent = await person(language, { smsConsent: false });
       const stopped = await person(language);
-      const stop = await sendSms(ctx.anonymous, stopped.phone, "STOPP");
+      const stop = await sendSms(ctx, stopped.phone, "STOPP");
       expect(stop.status).toBe(200);
       expect(replyOf(stop)).toMatch(/keine SMS mehr/);
       expect((await ctx.coordinator.get(`/v1/interpreters/${stopped.id}`)).body.smsOptOutAt).toEqual(expect.stringMatching(ISO_TIMESTAMP));
@@ -595,7 +596,7 @@ describe("SMS offers, the dispatch tick, notices and webhooks", () => {
       const job = await book(language, local("2026-11-26", "09:30"));
       await offered(job.id);
       const [decliner, ...waiting] = team;
-      const declined = await sendSms(ctx.anonymous, decliner!.phone, `NEIN ${job.code}`);
+      const declined = await sendSms(ctx, decliner!.phone, `NEIN ${job.code}`);
       expect(replyOf(declined)).toContain("Absage");
       await cancel(job.id);
 

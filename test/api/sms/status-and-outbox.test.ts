@@ -17,7 +17,8 @@ import { ALL_WEEK, NIL_UUID } from "../../helpers/fixtures";
 import { walkPages } from "../../helpers/pagination";
 import { createTestContext, newInterpreter, newOrganisation, toE164, uniqueMobile, type TestContext } from "../../helpers/test-app";
 import { privateDatabase } from "../../helpers/test-database";
-import { messageSid, postTwilioWebhook, sendSms, smsTestConfig } from "../../helpers/twilio";
+import { messageSid, postTwilioWebhook, smsTestConfig } from "../../helpers/twilio";
+import { sendSms } from "./settled-sms";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const STATUS = "/v1/sms/status";
@@ -425,7 +426,7 @@ describe("SMS status callbacks and the outbox", () => {
       job = await booking(LANGUAGE.list, "2026-12-04T09:00:00+01:00");
       const wave = await ctx.coordinator.post(`/v1/bookings/${job.id}/offers`, { interpreterIds: [person.id, other.id] });
       expect(wave.status, JSON.stringify(wave.body)).toBe(200);
-      const help = await sendSms(ctx.anonymous, person.phone, "Hilfe");
+      const help = await sendSms(ctx, person.phone, "Hilfe");
       expect(help.status).toBe(200);
     });
 

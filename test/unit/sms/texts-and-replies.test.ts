@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSmsReply, type SmsReply } from "../../../src/domain/sms-reply";
+import { chooseOffer, parseSmsReply, type SmsReply } from "../../../src/domain/sms-reply";
 import { countSegments, toGsmFriendly } from "../../../src/domain/sms-segments";
 import { MAX_SEGMENTS, smsTexts, type JobText } from "../../../src/domain/sms-texts";
 
@@ -51,6 +51,31 @@ describe("parseSmsReply", () => {
   it("ignores full-width digits and letters (NFKC) and line breaks", () => {
     expect(parseSmsReply("ＪＡ ４７１１")).toEqual({ kind: "accept", code: "4711" });
     expect(parseSmsReply("Ja\n4711\n")).toEqual({ kind: "accept", code: "4711" });
+  });
+});
+
+describe("chooseOffer", () => {
+  const codeOf = (offer: { code: string }) => offer.code;
+  const a = { code: "4711" };
+  const b = { code: "4712" };
+
+  it("takes the pending offer with the code, whatever else is pending", () => {
+    expect(chooseOffer([a, b], "4712", codeOf)).toEqual({ kind: "offer", offer: b });
+    expect(chooseOffer([a], "4711", codeOf)).toEqual({ kind: "offer", offer: a });
+  });
+
+  it("takes the only pending offer when no code is given", () => {
+    expect(chooseOffer([a], null, codeOf)).toEqual({ kind: "offer", offer: a });
+  });
+
+  it("asks for the code when several are pending and none is given", () => {
+    expect(chooseOffer([a, b], null, codeOf)).toEqual({ kind: "ask_for_code", codes: ["4711", "4712"] });
+  });
+
+  it("says none is open, or that a code is not pending (even when another is)", () => {
+    expect(chooseOffer([], null, codeOf)).toEqual({ kind: "none_open" });
+    expect(chooseOffer([], "4711", codeOf)).toEqual({ kind: "not_pending", code: "4711" });
+    expect(chooseOffer([a], "47", codeOf)).toEqual({ kind: "not_pending", code: "47" });
   });
 });
 
