@@ -27,11 +27,16 @@ export default {
     }
     const db = workerDatabase(config.DATABASE_URL!);
     const deps = workerDeps(config, db);
-    const response = await createApp(deps).fetch(request);
+    // Work the app defers past its answer (e.g. the next offer wave after an SMS "NEIN") is
+    // collected, so the database closes only after it.
+    const deferred: Promise<unknown>[] = [];
+    const requestContext = { waitUntil: (promise: Promise<unknown>) => void deferred.push(promise), passThroughOnException: () => {}, props: {} };
+    const response = await createApp(deps).fetch(request, env, requestContext);
     // SMS and webhooks queued by this request go out after the answer, then the connection closes.
     const services = createServices(deps);
     ctx.waitUntil(
       (async () => {
+        await Promise.allSettled(deferred);
         await services.outbox.deliverDue().catch((error) => deps.logger.error({ err: error }, "outbox delivery failed"));
         await services.webhooks.deliverDue().catch((error) => deps.logger.error({ err: error }, "webhook delivery failed"));
         await db.close();

@@ -112,9 +112,11 @@ export function createDispatchService(deps: DispatchDeps) {
 
     /** Right after a reply that ended a wave or reopened a job: the next wave without waiting for the tick. */
     async redispatch(bookingId: string): Promise<void> {
-      const row = await prisma.booking.findUnique({ where: { id: bookingId }, select: { status: true, needsAttention: true } });
+      // While another offer of the wave is still pending there is nothing to do yet (one read, not a
+      // transaction); sendWave checks again under the booking's lock.
+      const row = await prisma.booking.findUnique({ where: { id: bookingId }, select: { status: true, offers: { where: { status: "pending" }, select: { id: true }, take: 1 } } });
       const continues = row?.status === "offered" || (row?.status === "open" && deps.autoDispatch);
-      if (continues) await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
+      if (continues && row.offers.length === 0) await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
     },
   };
 }
