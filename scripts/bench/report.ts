@@ -73,6 +73,7 @@ export function table(report: DatabaseReport): string {
   }
   if (sms) {
     rows.push(["P4 SMS replies", `${show(sms.repliesPerSecond)} replies/s (${sms.replies}, non-2xx ${sms.http.non2xx})`, `${ms(sms.http.latencyMs.p50)} / ${ms(sms.http.latencyMs.p99)}`, "≥ 2,000/s"]);
+    if (sms.waves) rows.push(["P4 incl. the NEINs' next waves", `${show(sms.waves.repliesPerSecondWithWaves)} replies/s (last wave ${sms.waves.doneAfterLastAnswerMs ?? "–"} ms after the last answer)`, "", ""]);
   }
   return `${report.database} (seeding ${show(report.seedSeconds, 0)} s)\n${formatTable(["scenario", "result", "latency p50 / p99", "target"], rows)}`;
 }

@@ -11,7 +11,7 @@ import { machine, table, withDerived, writeJson, type DatabaseReport } from "./r
 import { runCandidates } from "./scenarios/candidates";
 import { downloadFile, EXPORT_CONFIG } from "./scenarios/export";
 import { runPipeline } from "./scenarios/pipeline";
-import { prepareReplies, runSmsReplies, SMS_CONFIG } from "./scenarios/sms";
+import { AWAITING_WAVE_SQL, prepareReplies, runSmsReplies, SMS_CONFIG } from "./scenarios/sms";
 import * as seed from "./seed";
 import { createTarget, dropTarget, migrate, openSession, targetEnv, type BenchTarget } from "./target";
 
@@ -100,7 +100,15 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
     }
     if (only.has("p4")) {
       step(`P4 SMS replies: ${seeded.offers.length.toLocaleString("en")} signed JA/NEIN, ${CONNECTIONS.sms} at a time`);
-      report.sms = await runSmsReplies(server.baseUrl, prepareReplies(seeded.offers, randomBytes(4).toString("hex")), CONNECTIONS.sms);
+      // On PostgreSQL a second connection watches the NEINs' next waves, which run after the
+      // answers: replies/s is also counted up to the last finished wave (PGlite allows one process).
+      const watcher = target.kind === "postgres" ? await openSession(target) : null;
+      try {
+        const awaitingWave = watcher ? async () => (await watcher.query<{ count: number }>(AWAITING_WAVE_SQL, []))[0]!.count : undefined;
+        report.sms = await runSmsReplies(server.baseUrl, prepareReplies(seeded.offers, randomBytes(4).toString("hex")), CONNECTIONS.sms, awaitingWave);
+      } finally {
+        await watcher?.close();
+      }
       progress(`${report.sms.repliesPerSecond} replies/s; answers ${JSON.stringify(report.sms.answers)}`);
     }
   });
