@@ -23,8 +23,8 @@ const databaseArg = args.find((arg) => arg.startsWith("--database="))?.slice(11)
 const profileDir = args.includes("--profile") ? path.resolve(import.meta.dirname, "../../bench-results/profiles", new Date().toISOString().replace(/[:.]/g, "-")) : undefined;
 
 const SIZES = quick
-  ? { small: { interpreters: 1_000, assignments: 10_000 }, large: { interpreters: 10_000, assignments: 100_000 }, pipelineSeconds: 8, candidatesSeconds: 3, smsInterpreters: 100, smsPerInterpreter: 5 }
-  : { small: { interpreters: 1_000, assignments: 100_000 }, large: { interpreters: 10_000, assignments: 1_000_000 }, pipelineSeconds: 20, candidatesSeconds: 10, smsInterpreters: 300, smsPerInterpreter: 10 };
+  ? { small: { interpreters: 1_000, assignments: 10_000 }, large: { interpreters: 10_000, assignments: 100_000 }, pipelineSeconds: 6, candidatesSeconds: 2, warmUpSeconds: 2, smsInterpreters: 100, smsPerInterpreter: 5 }
+  : { small: { interpreters: 1_000, assignments: 100_000 }, large: { interpreters: 10_000, assignments: 1_000_000 }, pipelineSeconds: 20, candidatesSeconds: 10, warmUpSeconds: 3, smsInterpreters: 300, smsPerInterpreter: 10 };
 const CONNECTIONS = { pipeline: 64, candidates: 1, sms: 16 };
 const BOOTSTRAP_API_KEY = `bench-coordinator-${randomBytes(16).toString("hex")}`;
 const EXPORT_FILES = ["allowances.csv", "sepa.xml"];
@@ -52,7 +52,7 @@ async function withServer<T>(target: BenchTarget, twilio: FakeTwilio, work: (ser
 
 /** A few seconds of the pipeline at low concurrency, unmeasured: compiled queries, warm caches. Returns the slots it used. */
 async function warmUp(baseUrl: string, key: string, organisationId: string, firstSlot: number): Promise<number> {
-  const warm = await runPipeline(baseUrl, key, { organisationId, connections: 4, durationSeconds: 3, firstSlot });
+  const warm = await runPipeline(baseUrl, key, { organisationId, connections: 4, durationSeconds: SIZES.warmUpSeconds, firstSlot });
   return warm.slotsUsed;
 }
 
