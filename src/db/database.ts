@@ -8,7 +8,30 @@ export interface Database {
   kind: DatabaseKind;
   /** Returns when the database answers a trivial query; throws otherwise. */
   ping(): Promise<void>;
+  /**
+   * Runs one read straight on the driver, past Prisma's per-row decoding, for reads of hundreds of
+   * thousands of rows (export files). Every selected column must be text (cast in SQL): rows come
+   * back as arrays of strings (or null) in column order, the same on every driver.
+   */
+  textRows(sql: string, params: readonly unknown[]): Promise<TextRow[]>;
   close(): Promise<void>;
+}
+
+/** A row of `Database.textRows`: its columns in order, as text. */
+export type TextRow = (string | null)[];
+
+/**
+ * `textRows` through Prisma, for clients that expose no driver (the Workers build): the same
+ * answer, with Prisma's decoding cost.
+ *
+ * @example
+ * const db = { prisma, textRows: textRowsThroughPrisma(prisma), … };
+ */
+export function textRowsThroughPrisma(prisma: PrismaClient): Database["textRows"] {
+  return async (sql, params) => {
+    const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+    return rows.map((row) => Object.values(row).map((value) => (value === null || value === undefined ? null : String(value))));
+  };
 }
 
 /** Prisma error codes the services translate into API errors. */
@@ -71,8 +94,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } } | null)?.meta?.driverAdapterError?.cause;
   if (typeof cause?.kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
   const message = error instanceof Error ? error.message : "";
-  // Raw queries (P2010) carry the SQLSTATE only in their message.
-  const sqlState = driverErrorCode(error) ?? /Code: `([0-9A-Z]{5})`/.exec(message)?.[1];
+  // Raw queries (P2010) carry the SQLSTATE only in their message; errors of the driver itself
+  // (textRows) carry it as their code, which no Prisma code ("P…") can be taken for here.
+  const ownCode = prismaCode && !prismaCode.startsWith("P") ? prismaCode : undefined;
+  const sqlState = driverErrorCode(error) ?? ownCode ?? /Code: `([0-9A-Z]{5})`/.exec(message)?.[1];
   if (sqlState && (sqlState === "57014" || sqlState === "55P03" || sqlState === "53300" || /^57P0[123]$/.test(sqlState) || sqlState.startsWith("08"))) return true;
   return UNAVAILABLE_MESSAGES.test(message);
 }

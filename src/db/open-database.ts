@@ -1,11 +1,9 @@
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
-import type { Database, DatabaseKind } from "./database";
+import type { Database, DatabaseKind, TextRow } from "./database";
 import { lockDataDir } from "./data-dir-lock";
 import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
@@ -58,6 +56,12 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
   const inMemory = dataDir.startsWith("memory://");
   const absoluteDir = inMemory ? dataDir : path.resolve(dataDir);
   const releaseLock = inMemory ? () => {} : lockDataDir(absoluteDir);
+  // Loaded only here: a server on PostgreSQL never needs the embedded database (~40 MiB resident).
+  const [{ PGlite }, { btree_gist }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/btree_gist"),
+    import("pglite-prisma-adapter"),
+  ]);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
@@ -73,7 +77,9 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
     exec: async (script) => void (await pglite.exec(script)),
   };
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
-  return buildDatabase("embedded", prisma, connection, {
+  // Text columns come back as strings already; the one connection queues this like any query.
+  const textRows = async (sql: string, params: readonly unknown[]) => (await pglite.query<TextRow>(sql, [...params], { rowMode: "array" })).rows;
+  return buildDatabase("embedded", prisma, connection, textRows, {
     withLock: (work) => work(),
     close: async () => {
       await prisma.$disconnect();
@@ -105,7 +111,24 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   };
   // The advisory lock lives on a connection of its own, so the pool stays free for the work.
   const withLock = <T>(work: () => Promise<T>): Promise<T> => onOwnClient((connection) => withMigrationLock(connection, work));
-  const database = buildDatabase("postgres", prisma, null, {
+  // Without parallel workers: for one page of a long ordered read PostgreSQL would start two
+  // workers every time, and their start-up costs more than they save (1,000,000 export rows in
+  // pages of 5,000: 9.9 s of reading with them, 6.7 s without).
+  const textRows = async (sql: string, params: readonly unknown[]) => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0");
+      const { rows } = await client.query<TextRow>({ text: sql, values: [...params], rowMode: "array", types: AS_TEXT });
+      await client.query("COMMIT");
+      client.release();
+      return rows;
+    } catch (error) {
+      // A connection in an unknown state is closed rather than handed to the next request.
+      client.release(error as Error);
+      throw error;
+    }
+  };
+  const database = buildDatabase("postgres", prisma, null, textRows, {
     withLock,
     close: async () => {
       await prisma.$disconnect();
@@ -115,6 +138,9 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   database.migrate = () => onOwnClient(async (connection) => applyMigrations(connection, await readMigrationFiles()));
   return database;
 }
+
+/** Every column as the server sent it: text, not parsed (the callers cast in SQL). */
+const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
 function sqlConnectionOf(client: pg.ClientBase): SqlConnection {
   return {
@@ -127,6 +153,7 @@ function buildDatabase(
   kind: DatabaseKind,
   prisma: PrismaClient,
   connection: SqlConnection | null,
+  textRows: Database["textRows"],
   hooks: { withLock: <T>(work: () => Promise<T>) => Promise<T>; close: () => Promise<void> },
 ): NodeDatabase {
   let closed = false;
@@ -134,6 +161,7 @@ function buildDatabase(
     kind,
     prisma,
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    textRows,
     migrate: async () => applyMigrations(connection!, await readMigrationFiles()),
     withStartupLock: hooks.withLock,
     close: async () => {

@@ -24,6 +24,44 @@ export function semicolonLines(rows: (string | number | null)[][]): string {
   return stringify(rows.map((row) => row.map((cell) => (cell === null ? "" : String(cell)))), { delimiter: ";", record_delimiter: "\r\n" });
 }
 
+/**
+ * One cell as `semicolonLines` writes it, for files built line by line (a million rows through
+ * the CSV library cost seconds): quoted when it holds a semicolon, a quote or a CRLF
+ * (csv-stringify's rules with our options: a lone CR or LF is left as it is), quotes doubled.
+ *
+ * @example
+ * csvCell('KST "Süd"; 1'); // '"KST ""Süd""; 1"'
+ */
+export function csvCell(value: string): string {
+  if (value.includes('"')) return `"${value.replaceAll('"', '""')}"`;
+  return value.includes(";") || value.includes("\r\n") ? `"${value}"` : value;
+}
+
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * `germanDate` for long runs of instants (export rows), remembered per UTC quarter hour: the
+ * pool's zone is a whole number of hours off UTC and changes it on the hour, so neither its
+ * midnight nor its offset falls inside a quarter hour, and the date is the same for all of it.
+ *
+ * @example
+ * const dateOf = germanDates();
+ * dateOf(Date.parse("2026-11-24T08:00:00Z")); // "24.11.2026"
+ */
+export function germanDates(): (epochMs: number) => string {
+  const remembered = new Map<number, string>();
+  return (epochMs) => {
+    const slot = Math.floor(epochMs / QUARTER_HOUR_MS);
+    let text = remembered.get(slot);
+    if (text === undefined) {
+      if (remembered.size >= 10_000) remembered.clear();
+      text = germanDate(new Date(slot * QUARTER_HOUR_MS));
+      remembered.set(slot, text);
+    }
+    return text;
+  };
+}
+
 /** "24.11.2026" in the pool's time zone. */
 export function germanDate(instant: Date): string {
   const local = toLocal(instant);
@@ -85,15 +123,20 @@ export interface DatevBooking {
   text: string;
 }
 
-/** One booking line: debit the expense account, credit the contra account (e.g. the bank). */
+/**
+ * One booking line: debit the expense account, credit the contra account (e.g. the bank). Written
+ * cell by cell with `csvCell` (a million lines per file): the same bytes as `semicolonLines`.
+ *
+ * @example
+ * datevRow({ amountCents: 1500, account: "6300", contraAccount: "1800", date, document: "4711", text: "…" }); // "15,00;S;EUR;;;;6300;1800;;2411;4711;;;…\r\n"
+ */
 export function datevRow(booking: DatevBooking): string {
   const date = toLocal(booking.date);
-  return semicolonLines([
-    [
-      germanAmount(booking.amountCents), "S", "EUR", "", "", "", booking.account, booking.contraAccount, "",
-      `${String(date.day).padStart(2, "0")}${String(date.month).padStart(2, "0")}`, booking.document.slice(0, 36), "", "", booking.text.slice(0, 60),
-    ],
-  ]);
+  const day = `${String(date.day).padStart(2, "0")}${String(date.month).padStart(2, "0")}`;
+  return (
+    `${germanAmount(booking.amountCents)};S;EUR;;;;${csvCell(booking.account)};${csvCell(booking.contraAccount)};;` +
+    `${day};${csvCell(booking.document.slice(0, 36))};;;${csvCell(booking.text.slice(0, 60))}\r\n`
+  );
 }
 
 /** SEPA allows a restricted Latin set: umlauts are written out, the rest replaced. */

@@ -1,5 +1,5 @@
-import twilio from "twilio";
-import RequestClient from "twilio/lib/base/RequestClient";
+import type twilio from "twilio";
+import type RequestClient from "twilio/lib/base/RequestClient";
 import type { OutgoingSms, SentSms, SmsSender } from "./sms-sender";
 
 export interface TwilioSenderOptions {
@@ -13,19 +13,31 @@ export interface TwilioSenderOptions {
   apiBaseUrl?: string;
 }
 
-/** Twilio's request client with its host swapped, so the real SDK can talk to a local fake of the API. */
-class RedirectingRequestClient extends RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super({ autoRetry: false });
-  }
+type TwilioClient = ReturnType<typeof twilio>;
 
-  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    const url = new URL(opts.uri);
-    const target = new URL(this.baseUrl);
-    url.protocol = target.protocol;
-    url.host = target.host;
-    return super.request({ ...opts, uri: url.toString() });
+/**
+ * Twilio's SDK, loaded on the first message: a process that never sends SMS through Twilio (the
+ * outbox, the command-line tools) does not carry its ~10 MiB. With `apiBaseUrl`, its request
+ * client gets the host swapped, so the real SDK can talk to a local fake of the API.
+ */
+async function twilioClient(options: TwilioSenderOptions): Promise<TwilioClient> {
+  const [{ default: createClient }, { default: RequestClientClass }] = await Promise.all([import("twilio"), import("twilio/lib/base/RequestClient")]);
+  class RedirectingRequestClient extends RequestClientClass {
+    constructor(private readonly baseUrl: string) {
+      super({ autoRetry: false });
+    }
+
+    override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+      const url = new URL(opts.uri);
+      const target = new URL(this.baseUrl);
+      url.protocol = target.protocol;
+      url.host = target.host;
+      return super.request({ ...opts, uri: url.toString() });
+    }
   }
+  return createClient(options.accountSid, options.authToken, {
+    ...(options.apiBaseUrl ? { httpClient: new RedirectingRequestClient(options.apiBaseUrl) } : {}),
+  });
 }
 
 /**
@@ -34,16 +46,18 @@ class RedirectingRequestClient extends RequestClient {
  */
 export class TwilioSmsSender implements SmsSender {
   readonly name = "twilio";
-  private readonly client: ReturnType<typeof twilio>;
+  private client: Promise<TwilioClient> | null = null;
 
-  constructor(private readonly options: TwilioSenderOptions) {
-    this.client = twilio(options.accountSid, options.authToken, {
-      ...(options.apiBaseUrl ? { httpClient: new RedirectingRequestClient(options.apiBaseUrl) } : {}),
-    });
-  }
+  constructor(private readonly options: TwilioSenderOptions) {}
 
   async send(message: OutgoingSms): Promise<SentSms> {
-    const sent = await this.client.messages.create({
+    // A failed load is not remembered: the next message tries again.
+    this.client ??= twilioClient(this.options).catch((error: unknown) => {
+      this.client = null;
+      throw error;
+    });
+    const client = await this.client;
+    const sent = await client.messages.create({
       to: message.to,
       body: message.body,
       ...(this.options.messagingServiceSid ? { messagingServiceSid: this.options.messagingServiceSid } : { from: this.options.from! }),

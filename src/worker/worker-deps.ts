@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { AppDeps } from "../app-env";
 import { configSecrets, parseConfig, smsProviderOf, type Config } from "../config/config";
-import type { Database } from "../db/database";
+import { textRowsThroughPrisma, type Database } from "../db/database";
 import type { PrismaClient as NodePrismaClient } from "../generated/prisma/client";
 import { PrismaClient } from "../generated/prisma-worker/client";
 import { systemClock } from "../lib/clock";
@@ -33,6 +33,7 @@ export function workerDatabase(connectionString: string): Database {
     prisma,
     kind: "postgres",
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+    textRows: textRowsThroughPrisma(prisma),
     close: () => prisma.$disconnect(),
   };
 }

@@ -4,6 +4,7 @@ import { withRetry } from "../../db/transactions";
 import type { ExportBatch } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
+import { EXPORT_CREATION_TIMEOUT_MS } from "../../lib/request-timeout";
 import { afterCursor, isUuid, toPage } from "../../lib/pagination";
 import { normaliseIban } from "../../domain/iban";
 
@@ -23,8 +24,9 @@ export function toBatchView(batch: ExportBatch) {
 }
 
 // A year's allowances of a large pool are hundreds of thousands of rows: moving them takes longer
-// than the default interactive-transaction limit of 30 s.
-const EXPORT_TRANSACTION = { maxWait: 30_000, timeout: 600_000 };
+// than the default interactive-transaction limit of 30 s, the server's statement timeout
+// (DATABASE_STATEMENT_TIMEOUT_MS) and the request timeout; all three get the same longer limit.
+const EXPORT_TRANSACTION = { maxWait: 30_000, timeout: EXPORT_CREATION_TIMEOUT_MS };
 
 const nothingToExport = () => new ApiError("CONFLICT", "Nothing to export: no approved allowance is waiting (no empty batch was created).");
 
@@ -53,6 +55,8 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
       // (a million ids exceed what one statement may bind, and cost memory and time).
       const batch = await withRetry(() =>
         prisma.$transaction(async (tx) => {
+          // Only for this transaction (SET LOCAL); the embedded database has no statement timeout to lift.
+          if (db.kind === "postgres") await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${EXPORT_CREATION_TIMEOUT_MS}`);
           const now = clock.now();
           const created = await tx.exportBatch.create({
             data: { upTo, organisationId: input.organisationId ?? null, allowanceCount: 0, totalCents: 0, createdByKeyId: actor.keyId, createdAt: now },

@@ -126,8 +126,14 @@ export const exportsRouter = createRouter()
     // These files list IBANs: the read is recorded for everyone in the batch who has one.
     if (file === "allowances.csv" || file === "summary.csv" || file === "sepa.xml") await auditBatchIbanReads(c, batch.id);
     async function* rest() {
-      if (!first.done) yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      try {
+        if (first.done) return;
+        yield first.value;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      } finally {
+        // A download broken off ends the file's generator too (its reads stop).
+        await iterator.return?.();
+      }
     }
     return new Response(streamOf(rest(), encoding), {
       status: 200,

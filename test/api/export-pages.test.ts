@@ -1,0 +1,101 @@
+// allowances.csv across pages: the file is read page by page (keyset on service date and id) and
+// written line by line; it must not depend on where the pages break, also when rows of the same
+// service date straddle a page boundary, and every line must be what csv-stringify writes.
+// Runs on a database of its own (the batch takes every approved allowance of it).
+import { parse } from "csv-parse/sync";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { germanAmount, germanDate, semicolonLines } from "../../src/domain/finance-formats";
+import { allowancesCsv } from "../../src/features/exports/allowances-csv";
+import { batchRows } from "../../src/features/exports/batch-rows";
+import type { NodeDatabase } from "../../src/db/open-database";
+import { ALL_WEEK } from "../helpers/fixtures";
+import { createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
+import { privateDatabase } from "../helpers/test-database";
+
+const NOW = "2026-11-24T08:00:00.000Z";
+const LANGUAGE = "tet";
+// Two jobs at each start (two interpreters), so pages of 2 and 3 rows break inside and between equal dates.
+const STARTS = ["2027-03-27T23:30:00+01:00", "2027-03-28T03:30:00+02:00", "2027-03-29T10:00:00+02:00", "2027-04-05T08:15:00+02:00"];
+
+const text = async (chunks: AsyncIterable<string>) => {
+  let all = "";
+  for await (const chunk of chunks) all += chunk;
+  return all;
+};
+
+describe("allowances.csv over several pages", () => {
+  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let ctx: TestContext;
+  let batchId: string;
+
+  beforeAll(async () => {
+    own = await privateDatabase("export_pages", 5);
+    ctx = await createTestContext({ config: { SEPA_DEBTOR_IBAN: "DE02120300000000202051" }, deps: { db: own.db } });
+    const { organisationId } = await ctx.newRequester({ name: 'Amt "Nord"; Außenstelle', costCentre: "KST;1" });
+    const people = [];
+    for (const [name, iban] of [["Ana; Lima", "DE89 3704 0044 0532 0130 00"], ['Bo "Jo" Ek', null]] as const) {
+      const person = await newInterpreter(ctx.coordinator, { name, iban, languages: [{ code: LANGUAGE, level: "native" }] });
+      expect((await ctx.coordinator.put(`/v1/interpreters/${person.id}/availability`, { weekly: ALL_WEEK, absences: [] })).status).toBe(200);
+      people.push(person);
+    }
+    for (const startsAt of STARTS) {
+      for (const person of people) {
+        const created = await ctx.coordinator.post("/v1/bookings", { organisationId, language: LANGUAGE, startsAt, durationMinutes: 60, mode: "phone" });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        expect((await ctx.coordinator.post(`/v1/bookings/${created.body.id}/assign`, { interpreterId: person.id })).status).toBe(200);
+        ctx.clock.set(new Date(Date.parse(startsAt) + 3_600_000).toISOString());
+        try {
+          expect((await ctx.coordinator.post(`/v1/bookings/${created.body.id}/complete`, { outcome: "done" })).status).toBe(200);
+        } finally {
+          ctx.clock.set(NOW);
+        }
+      }
+    }
+    const batch = await ctx.finance.post("/v1/exports", { organisationId });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(201);
+    expect(batch.body.allowanceCount).toBe(8);
+    batchId = batch.body.id;
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
+  });
+
+  it("reads every row once, in service date and id order, whatever the page size", async () => {
+    for (const size of [1, 2, 3, 7, 8, 1000]) {
+      const rows = [];
+      for await (const page of batchRows(ctx.deps.db, batchId, size)) {
+        expect(page.length).toBeLessThanOrEqual(size);
+        rows.push(...page);
+      }
+      expect(rows).toHaveLength(8);
+      expect(new Set(rows.map((row) => row.id)).size).toBe(8);
+      const order = rows.map((row) => [row.serviceMs, row.id] as const);
+      expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1)));
+      expect(rows.map((row) => row.serviceMs)).toEqual(STARTS.flatMap((start) => [Date.parse(start), Date.parse(start)]));
+    }
+  });
+
+  it("writes the same bytes in pages of 2 and 3 as in one page and over HTTP, each line as csv-stringify writes it", async () => {
+    const onePage = await text(allowancesCsv(ctx.deps.db, ctx.deps.config, batchId, 1000));
+    expect(await text(allowancesCsv(ctx.deps.db, ctx.deps.config, batchId, 2))).toBe(onePage);
+    expect(await text(allowancesCsv(ctx.deps.db, ctx.deps.config, batchId, 3))).toBe(onePage);
+    const response = await ctx.app.request(`/v1/exports/${batchId}/allowances.csv`, { headers: { authorization: `Bearer ${ctx.finance.key}` } });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).toString("utf8")).toBe(`\uFEFF${onePage}`);
+
+    const records = parse(onePage, { delimiter: ";", relax_quotes: false }) as string[][];
+    expect(records).toHaveLength(9);
+    const expected = semicolonLines([
+      records[0]!,
+      ...records.slice(1).map((record, index) => {
+        const startsAt = new Date(STARTS[Math.floor(index / 2)]!);
+        return [record[0]!, record[1]!, record[2]!, germanDate(startsAt), 'Amt "Nord"; Außenstelle', "KST;1", "durchgeführt", germanAmount(Number(record[7]!.replace(",", ""))), "nein"];
+      }),
+    ]);
+    expect(onePage).toBe(expected);
+    // The night jobs around the change to summer time carry Berlin's local dates.
+    expect(records.slice(1).map((record) => record[3])).toEqual(["27.03.2027", "27.03.2027", "28.03.2027", "28.03.2027", "29.03.2027", "29.03.2027", "05.04.2027", "05.04.2027"]);
+    expect(new Set(records.slice(1).map((record) => record[0]))).toEqual(new Set(["Ana; Lima", 'Bo "Jo" Ek']));
+  });
+});

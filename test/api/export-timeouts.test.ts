@@ -1,0 +1,49 @@
+// Creating an export batch may take minutes (a year of a large pool moves in one transaction):
+// REQUEST_TIMEOUT_MS does not cut it off, while every other request still answers 503 in time.
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { isDatabaseUnavailable, type Database } from "../../src/db/database";
+import { expectError } from "../helpers/assertions";
+import { ApiClient, createTestContext, testConfig } from "../helpers/test-app";
+
+/** Every Prisma operation waits `delayMs` first, also inside transactions. */
+function slowDatabase(db: Database, delayMs: number): Database {
+  const prisma = db.prisma.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return query(args);
+      },
+    },
+  }) as unknown as Database["prisma"];
+  return { ...db, prisma };
+}
+
+describe("request timeout and export creation", () => {
+  it("lets POST /v1/exports run past REQUEST_TIMEOUT_MS; other requests, also GET /v1/exports, get 503", async () => {
+    const base = await createTestContext();
+    const { organisationId } = await base.newRequester();
+    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, 300) });
+    const finance = new ApiClient(app, base.finance.key);
+
+    const started = Date.now();
+    // Nothing to export for a new organisation: 409 after the whole transaction ran (each statement waits 300 ms), not 503.
+    expectError(await finance.post("/v1/exports", { organisationId }), 409, "CONFLICT");
+    expect(Date.now() - started).toBeGreaterThan(200);
+
+    const listed = await finance.get("/v1/exports");
+    expectError(listed, 503, "SERVICE_UNAVAILABLE");
+    expect(listed.headers.get("retry-after")).toBe("1");
+    expectError(await finance.get(`/v1/organisations/${organisationId}`), 503, "SERVICE_UNAVAILABLE");
+  });
+});
+
+describe("errors of the export files' direct reads", () => {
+  it("count a statement timeout or lock timeout of the pg driver itself as the database being unavailable (503)", () => {
+    const driverError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: "ERROR" });
+    expect(isDatabaseUnavailable(driverError("57014", "canceling statement due to statement timeout"))).toBe(true);
+    expect(isDatabaseUnavailable(driverError("55P03", "canceling statement due to lock timeout"))).toBe(true);
+    expect(isDatabaseUnavailable(driverError("42P01", 'relation "Allowance" does not exist'))).toBe(false);
+    expect(isDatabaseUnavailable(driverError("P2002", "Unique constraint failed"))).toBe(false);
+  });
+});
