@@ -9,7 +9,7 @@ import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
 import { assignmentChange, lockBooking } from "../bookings/booking-actions.service";
-import { applyBookingChange, jobTextOf } from "../bookings/booking-change";
+import { applyBookingChange, jobTextOf, lockBookingAndInterpreter } from "../bookings/booking-change";
 import type { HistoryActor } from "../bookings/booking-history";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 
@@ -108,8 +108,10 @@ export function createInboundService(deps: InboundDeps) {
       return { reply: smsTexts.withdrawn(choice.code) };
     }
     const { offer } = choice;
-    const row = await lockBooking(tx, offer.booking.id);
-    if (!row) return { reply: smsTexts.unknownCode(offer.booking.code) };
+    // The booking's row and then the interpreter's, in one statement (the order used everywhere).
+    const locked = await lockBookingAndInterpreter(tx, offer.booking.id, undefined, interpreterId);
+    if (!locked) return { reply: smsTexts.unknownCode(offer.booking.code) };
+    const { row, interpreterLocked } = locked;
     if (row.status !== "open" && row.status !== "offered") {
       await tx.offer.update({ where: { id: offer.id }, data: { status: "withdrawn", respondedAt: now } });
       return { reply: row.status === "assigned" ? smsTexts.alreadyTaken(row.code) : smsTexts.withdrawn(row.code), bookingId: row.id };
@@ -118,6 +120,7 @@ export function createInboundService(deps: InboundDeps) {
       const change = await assignmentChange(tx, factsOptions, row, interpreterId, {
         reason: "Zusage per SMS",
         now,
+        interpreterLocked,
         unknownInterpreter: () => new ApiError("NOT_FOUND", "Unknown interpreter"),
       });
       await tx.offer.update({ where: { id: offer.id }, data: { status: "accepted", respondedAt: now } });
