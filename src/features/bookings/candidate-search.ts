@@ -12,6 +12,7 @@ const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(
 
 interface RankingRow {
   id: string;
+  phone: string;
   gender: InterpreterFacts["gender"];
   qualification: InterpreterFacts["qualification"];
   homePostcode: string | null;
@@ -21,10 +22,11 @@ interface RankingRow {
   lastServedAt: Date | string | null;
 }
 
-/** The pool of a job in ranking order, with whether each person can be reached by SMS. */
+/** The pool of a job in ranking order, with whether each person can be reached by SMS, and at which number. */
 interface RankedPool {
   order: { interpreterId: string; score: number }[];
   reachable: Set<string>;
+  phones: Map<string, string>;
   /** Distances from every home postcode in the pool to the job's place (on-site jobs). */
   distances: Map<string, number | null>;
 }
@@ -47,12 +49,12 @@ async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, d
   // on p becomes a one-time filter of the lateral scan); the second probe only for people whose
   // latest assignment lies after the job and who had none in the window.
   const rows = await db.$queryRaw<(RankingRow & { latest: Date | string | null; lastBeforeWindow: Date | string | null })[]>`
-    SELECT p."id", p."gender", p."qualification", p."homePostcode", p."dialects", p."reachable", p."latest",
+    SELECT p."id", p."phone", p."gender", p."qualification", p."homePostcode", p."dialects", p."reachable", p."latest",
       w."count" AS "assignmentsLast30Days", w."last" AS "lastServedAt",
       CASE WHEN p."latest" >= ${job.startsAt}::timestamptz AND w."count" = 0
         THEN (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${since30Days}::timestamptz) END AS "lastBeforeWindow"
     FROM (
-      SELECT i."id" AS "uid", i."id"::text AS "id", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
+      SELECT i."id" AS "uid", i."id"::text AS "id", i."phone", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
         array_agg(l."dialect") AS "dialects", (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
       FROM "Interpreter" i JOIN "InterpreterLanguage" l ON l."interpreterId" = i."id" AND l."code" = ${job.language}
       WHERE i."active" AND i."erasedAt" IS NULL
@@ -81,7 +83,12 @@ async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, d
     lastServedAt: lastServed(row),
     distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
   }));
-  return { order: inRankingOrder(job, pool), reachable: new Set(rows.filter((row) => row.reachable).map((row) => row.id)), distances };
+  return {
+    order: inRankingOrder(job, pool),
+    reachable: new Set(rows.filter((row) => row.reachable).map((row) => row.id)),
+    phones: new Map(rows.map((row) => [row.id, row.phone])),
+    distances,
+  };
 }
 
 export interface TopCandidatesQuery {
@@ -108,7 +115,7 @@ export async function findTopCandidates(
   job: JobFacts & { postcode: string | null },
   query: TopCandidatesQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
-): Promise<{ candidates: Eligible[]; profiles: Map<string, InterpreterProfile>; hasMore: boolean }> {
+): Promise<{ candidates: Eligible[]; profiles: Map<string, InterpreterProfile>; hasMore: boolean; phones: Map<string, string> }> {
   const pool = await rankedPool(db, job, options.distances);
   // The distances of the pool are known now: the chunks need not look them up again.
   const known: PostcodeDistances = { distancesKm: async (_db, from) => new Map(from.map((home) => [home, pool.distances.get(home) ?? null])) };
@@ -131,7 +138,7 @@ export async function findTopCandidates(
   }
   // Already in order unless facts changed between the two reads; the final scores decide.
   candidates.sort(compareRanked);
-  return { candidates: candidates.slice(0, query.limit), profiles, hasMore: candidates.length > query.limit };
+  return { candidates: candidates.slice(0, query.limit), profiles, hasMore: candidates.length > query.limit, phones: pool.phones };
 }
 
 const profileView = (profile: InterpreterProfile) => ({

@@ -89,6 +89,8 @@ export function createOfferService(deps: OfferDeps) {
         const job = { ...jobFactsOf(row), postcode: row.postcode };
         const reachable = { active: true, smsConsentAt: { not: null }, smsOptOutAt: null } satisfies Prisma.InterpreterWhereInput;
         let chosen: string[];
+        // The numbers of the automatic wave come with the ranking; named people are looked up.
+        let phones: Map<string, string> | null = null;
         if (options.interpreterIds) {
           const unknown = options.interpreterIds.filter((id) => !isUuid(id));
           const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: options.interpreterIds.filter(isUuid) }, factsOptions);
@@ -111,6 +113,7 @@ export function createOfferService(deps: OfferDeps) {
           // The best not asked before who can be reached by SMS; the hard rules are checked top-down only.
           const top = await findTopCandidates(tx, job, { limit: options.waveSize ?? deps.waveSize, skip: asked, reachableOnly: true }, factsOptions);
           chosen = top.candidates.map((candidate) => candidate.interpreterId);
+          phones = top.phones;
         }
 
         if (chosen.length === 0) {
@@ -120,8 +123,7 @@ export function createOfferService(deps: OfferDeps) {
         }
 
         const wave = Math.max(0, ...offers.map((offer) => offer.wave)) + 1;
-        const people = await tx.interpreter.findMany({ where: { id: { in: chosen } }, select: { id: true, phone: true } });
-        const phoneOf = new Map(people.map((person) => [person.id, person.phone]));
+        const phoneOf = phones ?? new Map((await tx.interpreter.findMany({ where: { id: { in: chosen } }, select: { id: true, phone: true } })).map((person) => [person.id, person.phone]));
         const body = smsTexts.offer(jobTextOf(row));
         const messages = await enqueueSms(
           tx,
