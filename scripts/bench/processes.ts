@@ -1,10 +1,11 @@
-// The processes a benchmark drives: the real server (`node --import tsx src/server.ts`), the
+// The processes a benchmark drives: the real server (as `npm start` runs it: built, then plain node), the
 // floor server, and a stand-in for Twilio's Messages API that the server's outbox sends to.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { npmStartCommand } from "../lib/npm-start";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -59,7 +60,9 @@ export function memoryMb(pid: number | undefined, field: "VmHWM" | "VmRSS"): num
  * const server = await startProcess("src/server.ts", serverEnv({ DATA_DIR: dir }));
  */
 export function startProcess(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000, nodeArgs: string[] = []): Promise<BenchProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // TypeScript entries run through tsx; built JavaScript (the server as `npm start` runs it) directly.
+  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
@@ -108,7 +111,8 @@ export function startProcess(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 
  * @example await startServer({ ...targetEnv(target), BOOTSTRAP_API_KEY: key });
  */
 export function startServer(env: Record<string, string>, profileDir?: string): Promise<BenchProcess> {
-  return startProcess("src/server.ts", serverEnv(env), 120_000, profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+  const { flags, entry } = npmStartCommand();
+  return startProcess(entry, serverEnv(env), 120_000, [...flags, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])]);
 }
 
 /** Starts the floor server (scripts/bench/floor-server.ts) on the same database. @example await startFloor(targetEnv(target)); */

@@ -5,6 +5,7 @@
 // is set, on a new database on that server (dropped afterwards). See scripts/bench/RESULTS.md.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { buildServerOnce } from "../lib/npm-start";
 import { api } from "./load";
 import { startFakeTwilio, startFloor, startServer, memoryMb, type BenchProcess, type FakeTwilio } from "./processes";
 import { machine, table, withDerived, writeJson, type DatabaseReport } from "./report";
@@ -176,6 +177,7 @@ async function main() {
   if (databaseArg === "postgres" && !process.env.BENCH_DATABASE_URL) throw new Error("--database=postgres needs BENCH_DATABASE_URL");
   process.stderr.write(`Benchmarks (${quick ? "quick" : "default sizes"}) on ${info.cores} cores, ${info.memoryGb} GB, Node ${info.node}, load ${info.loadAverageAtStart.join(" ")}\n`);
 
+  await buildServerOnce();
   const twilio = await startFakeTwilio();
   const databases: DatabaseReport[] = [];
   try {

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { setFlagsFromString } from "node:v8";
 import pino from "pino";
 import type { AppDeps } from "../app-env";
 import { ConfigError, configSecrets, parseConfig, smsProviderOf, type Config } from "../config/config";
@@ -58,6 +59,12 @@ export function createLogger(config: Config, destination?: string): Logger {
  * the first coordinator key (returned so the caller can print it once).
  */
 export async function openMigratedDatabase(config: Config): Promise<NodeDatabase> {
+  // On a PostgreSQL server the only WebAssembly here is Prisma's query compiler. V8 compiles it
+  // with its baseline compiler and then again, optimised, with TurboFan: ~70 MiB of memory for no
+  // measurable gain (P1 and P4 of scripts/bench ran as fast without; see RESULTS.md). The flag
+  // applies to modules compiled from now on; the embedded database (PostgreSQL itself in
+  // WebAssembly) keeps the optimising compiler.
+  if (config.DATABASE_URL) setFlagsFromString("--liftoff-only");
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,

@@ -1,5 +1,5 @@
 import type twilio from "twilio";
-import type RequestClient from "twilio/lib/base/RequestClient";
+import type RequestClient from "twilio/lib/base/RequestClient.js";
 import type { OutgoingSms, SentSms, SmsSender } from "./sms-sender";
 
 export interface TwilioSenderOptions {
@@ -21,7 +21,7 @@ type TwilioClient = ReturnType<typeof twilio>;
  * client gets the host swapped, so the real SDK can talk to a local fake of the API.
  */
 async function twilioClient(options: TwilioSenderOptions): Promise<TwilioClient> {
-  const [{ default: createClient }, { default: RequestClientClass }] = await Promise.all([import("twilio"), import("twilio/lib/base/RequestClient")]);
+  const [{ default: createClient }, { default: RequestClientClass }] = await Promise.all([import("twilio"), import("twilio/lib/base/RequestClient.js")]);
   class RedirectingRequestClient extends RequestClientClass {
     constructor(private readonly baseUrl: string) {
       super({ autoRetry: false });

@@ -1,11 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { buildServerOnce, npmStartCommand } from "../../scripts/lib/npm-start";
 import { recordErrorBody, recordSecret, recordServerOutput } from "./test-logs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-// `node --import tsx` runs the server in this one process (the tsx binary would fork a child that
-// survives a SIGKILL of its parent).
-const NODE_ARGS = ["--import", "tsx", "src/server.ts"];
+
+/**
+ * The server as `npm start` runs it: built once by its build step, then plain `node` with the
+ * flags from package.json — one process, so a SIGKILL reaches the server itself.
+ */
+async function serverArgs(): Promise<string[]> {
+  await buildServerOnce();
+  const { flags, entry } = npmStartCommand();
+  return [...flags, entry];
+}
 
 export interface RunningServer {
   process: ChildProcess;
@@ -21,9 +29,9 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...rest, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", AUTO_DISPATCH: "false", RATE_LIMIT_PER_MINUTE: "0", ...extra };
 }
 
-/** Starts `npm start`'s entry (src/server.ts) as a real process and waits until it listens. */
-export function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+/** Starts the server as `npm start` does, as a real process, and waits until it listens. */
+export async function startServer(env: Record<string, string>, timeoutMs = 90_000): Promise<RunningServer> {
+  const child = spawn(process.execPath, await serverArgs(), { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   if (env.BOOTSTRAP_API_KEY) recordSecret(env.BOOTSTRAP_API_KEY);
   const exited = new Promise<number | null>((resolve) =>
@@ -62,9 +70,9 @@ export function startServer(env: Record<string, string>, timeoutMs = 90_000): Pr
   });
 }
 
-/** Runs src/server.ts expecting it to fail at start; resolves with exit code and output. */
-export function runFailingServer(env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+/** Runs the server as `npm start` does, expecting it to fail at start; resolves with exit code and output. */
+export async function runFailingServer(env: Record<string, string>, timeoutMs = 90_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, await serverArgs(), { cwd: ROOT, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { validateRequest } from "twilio/lib/webhooks/webhooks";
+import { validateRequest } from "twilio/lib/webhooks/webhooks.js";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../lib/api-error";
 import { escapeXml } from "../../lib/encoding";
