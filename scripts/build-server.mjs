@@ -2,10 +2,11 @@
 // through tsx: transpiling TypeScript at run time costs ~60 MiB of memory and start-up time. The
 // packages stay in node_modules (only our code, with the generated Prisma client, is bundled). The
 // file sits two folders down, like src/db/…, so paths relative to it (../../prisma/migrations)
-// resolve the same. The build takes a fraction of a second. `npm start` also caps V8's old-generation
-// heap (--max-old-space-size=160): a server that streams its big answers needs little, and without
-// a cap V8 let garbage pile up before collecting it (a 1,000,000-row export grew the process by
-// ~270 MiB). scripts/bench starts the server with the same command.
+// resolve the same. The build takes a fraction of a second. `npm start` also keeps V8's heap small
+// (--max-old-space-size=128 --max-semi-space-size=4): a server that streams its big answers needs
+// little, and with the defaults V8 let garbage pile up before collecting it (a 1,000,000-row export
+// grew the process by ~270 MiB; with these limits by ~45 MiB, and P1/P4 of scripts/bench ran as
+// fast). scripts/bench and the process tests start the server with the same command.
 import { renameSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";

@@ -10,7 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
  * The build step, Node's flags and the entry of `npm start`.
  *
  * @example
- * npmStartCommand(); // { build: "scripts/build-server.mjs", flags: ["--max-old-space-size=160"], entry: "dist/server/server.mjs" }
+ * npmStartCommand(); // { build: "scripts/build-server.mjs", flags: ["--max-old-space-size=128", "--max-semi-space-size=4"], entry: "dist/server/server.mjs" }
  */
 export function npmStartCommand(): { build: string; flags: string[]; entry: string } {
   const start = (JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
