@@ -69,12 +69,47 @@ export function emptyDatabases() {
   };
 }
 
-/** Opens a tool's database in the test process; on the embedded one only while no tool runs. */
-export async function withToolDatabase<T>(location: { databaseUrl: string | undefined; dataDir: string }, work: (db: NodeDatabase) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl: location.databaseUrl, dataDir: location.dataDir, poolSize: 2 });
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
+/**
+ * A command-line test's own workspace: a temporary folder with the embedded database's data folder
+ * in it, or (project "postgres") a scratch database on the server; `env` runs a tool against it
+ * with nothing else of this process's environment. Call `open` in beforeAll, `dispose` in afterAll.
+ *
+ * @example
+ * const workspace = toolWorkspace("cli");
+ * beforeAll(() => workspace.open());
+ * afterAll(() => workspace.dispose());
+ */
+export function toolWorkspace(label: string) {
+  const workspace = {
+    tmpDir: "",
+    env: {} as NodeJS.ProcessEnv,
+    databaseUrl: undefined as string | undefined,
+    async open(): Promise<void> {
+      workspace.tmpDir = await mkdtemp(path.join(tmpdir(), `dolmetscherpool-${label}-`));
+      if (testDbKind() === "postgres") workspace.databaseUrl = await createScratchDatabase(postgresBaseUrl(), label);
+      workspace.env = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TMPDIR: process.env.TMPDIR,
+        NODE_ENV: "test",
+        LOG_LEVEL: "silent",
+        DATA_DIR: path.join(workspace.tmpDir, "data"),
+        ...(workspace.databaseUrl ? { DATABASE_URL: workspace.databaseUrl } : {}),
+      };
+    },
+    /** Opens the tools' database in the test process; on the embedded one only while no tool runs. */
+    async withDatabase<T>(work: (db: NodeDatabase) => Promise<T>): Promise<T> {
+      const db = await openDatabase({ databaseUrl: workspace.databaseUrl, dataDir: path.join(workspace.tmpDir, "data"), poolSize: 2 });
+      try {
+        return await work(db);
+      } finally {
+        await db.close();
+      }
+    },
+    async dispose(): Promise<void> {
+      if (workspace.databaseUrl) await dropScratchDatabase(workspace.databaseUrl);
+      if (workspace.tmpDir) await rm(workspace.tmpDir, { recursive: true, force: true });
+    },
+  };
+  return workspace;
 }

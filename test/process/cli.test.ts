@@ -1,15 +1,11 @@
 // The command-line tools as real processes, on a database of their own: a fresh embedded data
 // folder, or a scratch database on the PostgreSQL server (project "postgres"). The steps build on
 // each other (migrate, then keys, then imports) to keep the number of slow process starts small.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
-import { ROOT, runToExit, withToolDatabase, type RunResult } from "../helpers/child-process";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
+import { ROOT, runToExit, toolWorkspace, type RunResult } from "../helpers/child-process";
 import { toE164, uniqueMobile, uniqueToken } from "../helpers/test-app";
-import { postgresBaseUrl } from "../helpers/test-database";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const PROCESS_TIMEOUT_MS = 120_000;
@@ -18,32 +14,14 @@ const STEP_TIMEOUT_MS = 150_000;
 const onPostgres = process.env.TEST_DB_KIND === "postgres";
 
 describe.sequential(`command-line tools (${onPostgres ? "PostgreSQL server" : "embedded database"})`, () => {
-  let tmpDir: string;
-  let databaseUrl: string | undefined;
-  let env: NodeJS.ProcessEnv;
+  const workspace = toolWorkspace("cli");
 
   /** Runs `tsx src/cli/<tool>.ts …` in the project folder and waits for it to exit. */
-  const cli = (tool: string, args: string[]): Promise<RunResult> => runToExit(TSX, [path.join("src", "cli", `${tool}.ts`), ...args], env, PROCESS_TIMEOUT_MS);
-  const withDatabase = <T>(work: (db: NodeDatabase) => Promise<T>) => withToolDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data") }, work);
+  const cli = (tool: string, args: string[]): Promise<RunResult> => runToExit(TSX, [path.join("src", "cli", `${tool}.ts`), ...args], workspace.env, PROCESS_TIMEOUT_MS);
 
-  beforeAll(async () => {
-    tmpDir = await mkdtemp(path.join(os.tmpdir(), "dolmetscherpool-cli-"));
-    if (onPostgres) databaseUrl = await createScratchDatabase(postgresBaseUrl(), "cli");
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TMPDIR: process.env.TMPDIR,
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      DATA_DIR: path.join(tmpDir, "data"),
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    };
-  });
+  beforeAll(() => workspace.open());
 
-  afterAll(async () => {
-    if (databaseUrl) await dropScratchDatabase(databaseUrl);
-    if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
-  });
+  afterAll(() => workspace.dispose());
 
   it(
     "db:migrate applies the init migration once, then reports the database up to date",
@@ -51,7 +29,7 @@ describe.sequential(`command-line tools (${onPostgres ? "PostgreSQL server" : "e
       const first = await cli("migrate", []);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toMatch(/Applied: \d{14}_init/);
-      expect(first.stdout).toContain(onPostgres ? "PostgreSQL at" : `embedded PostgreSQL in ${path.join(tmpDir, "data")}`);
+      expect(first.stdout).toContain(onPostgres ? "PostgreSQL at" : `embedded PostgreSQL in ${path.join(workspace.tmpDir, "data")}`);
 
       const second = await cli("migrate", []);
       expect(second.code, second.stderr).toBe(0);
@@ -113,7 +91,7 @@ describe.sequential(`command-line tools (${onPostgres ? "PostgreSQL server" : "e
   it(
     "import:interpreters imports a file, printing progress and a summary",
     async () => {
-      const file = path.join(tmpDir, "pool.csv");
+      const file = path.join(workspace.tmpDir, "pool.csv");
       await writeFile(
         file,
         "\uFEFF" +
@@ -137,7 +115,7 @@ describe.sequential(`command-line tools (${onPostgres ? "PostgreSQL server" : "e
   it(
     "import:interpreters rejects a bad file with its row and field problems and imports nothing of it",
     async () => {
-      const file = path.join(tmpDir, "bad.csv");
+      const file = path.join(workspace.tmpDir, "bad.csv");
       await writeFile(
         file,
         [
@@ -163,7 +141,7 @@ describe.sequential(`command-line tools (${onPostgres ? "PostgreSQL server" : "e
     "left the database as the tools said: key revoked, good file stored, bad file not",
     async () => {
       expect(keyId).not.toBe("");
-      await withDatabase(async (db) => {
+      await workspace.withDatabase(async (db) => {
         const storedKey = await db.prisma.apiKey.findUnique({ where: { id: keyId } });
         expect(storedKey).toMatchObject({ role: "finance", name: keyName, prefix: key.slice(0, 9) });
         expect(storedKey!.revokedAt).toBeInstanceOf(Date);

@@ -1,14 +1,9 @@
 // `npm run retention [-- --dry-run]` as a real process on a database of its own (a fresh embedded
 // data folder, or a scratch database on the PostgreSQL server in project "postgres"), with rows
 // from 2020 (long past the 24 months) and from now. The tool uses the real clock.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
-import { runToExit, withToolDatabase, type RunResult } from "../helpers/child-process";
-import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
-import { postgresBaseUrl } from "../helpers/test-database";
+import { runToExit, toolWorkspace, type RunResult } from "../helpers/child-process";
 
 const PROCESS_TIMEOUT_MS = 120_000;
 const STEP_TIMEOUT_MS = 150_000;
@@ -16,28 +11,15 @@ const onPostgres = process.env.TEST_DB_KIND === "postgres";
 const DAY_MS = 86_400_000;
 
 describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "embedded database"})`, () => {
-  let tmpDir: string;
-  let databaseUrl: string | undefined;
-  let env: NodeJS.ProcessEnv;
+  const workspace = toolWorkspace("retention");
   const ids = { oldBooking: "", recentBooking: "", oldSms: "", recentSms: "", allowance: "" };
 
   /** `npm run retention -- <args>` in the project folder. */
-  const retention = (args: string[]): Promise<RunResult> => runToExit("npm", ["run", "--silent", "retention", "--", ...args], env, PROCESS_TIMEOUT_MS);
-  const withDatabase = <T>(work: (db: NodeDatabase) => Promise<T>) => withToolDatabase({ databaseUrl, dataDir: path.join(tmpDir, "data") }, work);
+  const retention = (args: string[]): Promise<RunResult> => runToExit("npm", ["run", "--silent", "retention", "--", ...args], workspace.env, PROCESS_TIMEOUT_MS);
 
   beforeAll(async () => {
-    tmpDir = await mkdtemp(path.join(os.tmpdir(), "dolmetscherpool-retention-"));
-    if (onPostgres) databaseUrl = await createScratchDatabase(postgresBaseUrl(), "retention");
-    env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TMPDIR: process.env.TMPDIR,
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      DATA_DIR: path.join(tmpDir, "data"),
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    };
-    await withDatabase(async (db) => {
+    await workspace.open();
+    await workspace.withDatabase(async (db) => {
       await db.migrate();
       const { prisma } = db;
       const organisation = await prisma.organisation.create({ data: { name: "Jobcenter Düren", kind: "authority", municipality: "Düren" } });
@@ -63,13 +45,10 @@ describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "em
     });
   }, STEP_TIMEOUT_MS);
 
-  afterAll(async () => {
-    if (databaseUrl) await dropScratchDatabase(databaseUrl);
-    if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
-  });
+  afterAll(() => workspace.dispose());
 
   async function snapshot() {
-    return withDatabase(async ({ prisma }) => ({
+    return workspace.withDatabase(async ({ prisma }) => ({
       old: await prisma.booking.findUniqueOrThrow({ where: { id: ids.oldBooking }, select: { contactName: true, contactPhone: true, notes: true, caseReference: true, completionNote: true, personalDataRemovedAt: true } }),
       recent: await prisma.booking.findUniqueOrThrow({ where: { id: ids.recentBooking }, select: { contactName: true, notes: true, personalDataRemovedAt: true } }),
       oldSms: await prisma.smsMessage.findUniqueOrThrow({ where: { id: ids.oldSms }, select: { body: true, redactedAt: true } }),
