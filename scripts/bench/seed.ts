@@ -101,6 +101,10 @@ export async function seedPastAssignments(session: SqlSession, plan: PastAssignm
       SELECT ${idSql("20000000", "k")}, (1000 + k % 9000)::text, '${plan.organisationId}', ${language}, s, s + interval '60 minutes', 60, 'phone', 'completed',
              ${idSql("10000000", interpreter)}, s - interval '3 days', 'done', s + interval '60 minutes', s - interval '5 days', now()
       FROM generate_series(${from}, ${to - 1}) AS k, LATERAL (SELECT ${start} AS s) AS t;`);
+    // Fresh statistics for the next chunk: with those of a nearly empty table the planner probes
+    // each person's history for the latest-assignment trigger through the exclusion constraint's
+    // GiST index (~9 ms a person instead of 0.01 on the b-tree) — 25× slower seeding.
+    await session.exec(`ANALYZE "Booking"`);
   });
 }
 

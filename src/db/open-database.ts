@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import type { Database, DatabaseKind, TextRow } from "./database";
 import { lockDataDir } from "./data-dir-lock";
+import { preparedStatementNames, type StatementText } from "./prepared-statements";
 import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
 import type { SqlConnection } from "./sql-connection";
@@ -32,6 +33,12 @@ export interface OpenDatabaseOptions {
    * hanging. Migrations run on a connection of their own without it.
    */
   statementTimeoutMs?: number;
+  /**
+   * PostgreSQL server only: each connection prepares a statement once and then only executes it
+   * (default). Off for connection poolers that cannot keep prepared statements (PgBouncer before
+   * 1.21 in transaction mode).
+   */
+  preparedStatements?: boolean;
 }
 
 // Embedded PostgreSQL runs one transaction at a time, so callers queue for it; the default wait
@@ -48,7 +55,7 @@ const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 };
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<NodeDatabase> {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs)
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.statementTimeoutMs, options.preparedStatements ?? true)
     : openEmbedded(options.dataDir);
 }
 
@@ -89,7 +96,7 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
   });
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs?: number): Promise<NodeDatabase> {
+async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs: number | undefined, preparedStatements: boolean): Promise<NodeDatabase> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
@@ -97,7 +104,11 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   });
   // An idle client that loses its server (restart, network) must not crash the process.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
+  // The adapter passes the name on to pg's query(), where no name (undefined) means unprepared;
+  // its type does not allow for that, hence the cast.
+  const statementNameGenerator = preparedStatementNames() as (query: StatementText) => string;
+  const adapter = new PrismaPg(pool, preparedStatements ? { statementNameGenerator } : {});
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   // Migrations may rightly run for minutes (an index on a big table): their own connection, no timeout.
   const onOwnClient = async <T>(work: (connection: SqlConnection) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: databaseUrl });

@@ -70,6 +70,7 @@ export async function openMigratedDatabase(config: Config): Promise<NodeDatabase
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   try {
     await db.withStartupLock(() => db.migrate());

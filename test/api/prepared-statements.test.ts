@@ -1,0 +1,47 @@
+import { inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import { testDbKind } from "../helpers/test-database";
+
+// On a PostgreSQL server each connection prepares a statement once (DATABASE_PREPARED_STATEMENTS,
+// default on) and then only executes it. Checked on one-connection clients of the run's database
+// through PostgreSQL's own list of the session's prepared statements; no rows are written.
+describe.skipIf(testDbKind() !== "postgres")("prepared statements (PostgreSQL server)", () => {
+  let prepared: NodeDatabase;
+  let unprepared: NodeDatabase;
+
+  beforeAll(async () => {
+    prepared = await openDatabase({ databaseUrl: inject("postgresUrl"), dataDir: "unused", poolSize: 1 });
+    unprepared = await openDatabase({ databaseUrl: inject("postgresUrl"), dataDir: "unused", poolSize: 1, preparedStatements: false });
+  });
+  afterAll(async () => {
+    await prepared?.close();
+    await unprepared?.close();
+  });
+
+  const preparedOn = (db: NodeDatabase) =>
+    db.prisma.$queryRaw<{ name: string; statement: string }[]>`SELECT "name", "statement" FROM pg_prepared_statements WHERE "name" LIKE ${"dp\\_%"}`;
+
+  it("prepares a statement with parameters once per connection and answers from it every time", async () => {
+    const answers = [];
+    for (const n of [1, 2, 3]) answers.push(await prepared.prisma.$queryRaw<{ next: number }[]>`SELECT ${n}::int + 1 AS "next"`);
+    expect(answers.map((rows) => rows[0]!.next)).toEqual([2, 3, 4]);
+    const statements = (await preparedOn(prepared)).filter((row) => row.statement.includes(`::int + 1 AS "next"`));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.name).toMatch(/^dp_[0-9a-f]{32}$/);
+  });
+
+  it("prepares the statements Prisma builds for model queries too", async () => {
+    await prepared.prisma.interpreter.findMany({ where: { name: "nobody of this test" }, take: 1 });
+    expect((await preparedOn(prepared)).some((row) => row.statement.includes(`"Interpreter"`))).toBe(true);
+  });
+
+  it("still runs parameterless scripts of several statements", async () => {
+    await expect(prepared.prisma.$executeRawUnsafe(`SELECT 1; SELECT 2`)).resolves.toBeDefined();
+  });
+
+  it("prepares nothing when turned off", async () => {
+    for (const n of [1, 2]) await unprepared.prisma.$queryRaw`SELECT ${n}::int + 1 AS "next"`;
+    expect(await preparedOn(unprepared)).toEqual([]);
+  });
+});
