@@ -1,5 +1,6 @@
 // Creating an export batch may take minutes (a year of a large pool moves in one transaction):
 // REQUEST_TIMEOUT_MS does not cut it off, while every other request still answers 503 in time.
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { isDatabaseUnavailable, type Database } from "../../src/db/database";
@@ -35,6 +36,18 @@ describe("request timeout and export creation", () => {
     expectError(listed, 503, "SERVICE_UNAVAILABLE");
     expect(listed.headers.get("retry-after")).toBe("1");
     expectError(await finance.get(`/v1/organisations/${organisationId}`), 503, "SERVICE_UNAVAILABLE");
+  });
+
+  it("lets voiding and paying a batch run past REQUEST_TIMEOUT_MS too (each moves the whole batch's allowances)", async () => {
+    const base = await createTestContext();
+    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, 300) });
+    const finance = new ApiClient(app, base.finance.key);
+    const unknown = randomUUID();
+    // An unknown batch: its 404 comes after the transaction's statements (300 ms each), not a 503.
+    expectError(await finance.post(`/v1/exports/${unknown}/void`, {}), 404, "NOT_FOUND");
+    expectError(await finance.post(`/v1/exports/${unknown}/paid`, {}), 404, "NOT_FOUND");
+    // Other requests below /v1/exports keep the normal limit.
+    expectError(await finance.get(`/v1/exports/${unknown}`), 503, "SERVICE_UNAVAILABLE");
   });
 });
 

@@ -1,10 +1,10 @@
 import type { Actor } from "../../auth/actor";
 import type { Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
-import type { ExportBatch } from "../../generated/prisma/client";
+import type { ExportBatch, Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
-import { EXPORT_CREATION_TIMEOUT_MS } from "../../lib/request-timeout";
+import { EXPORT_BATCH_TIMEOUT_MS } from "../../lib/request-timeout";
 import { afterCursor, isUuid, toPage } from "../../lib/pagination";
 import { normaliseIban } from "../../domain/iban";
 
@@ -23,15 +23,27 @@ export function toBatchView(batch: ExportBatch) {
   };
 }
 
-// A year's allowances of a large pool are hundreds of thousands of rows: moving them takes longer
-// than the default interactive-transaction limit of 30 s, the server's statement timeout
+// A year's allowances of a large pool are hundreds of thousands of rows: moving them into a batch,
+// or out of it again (void), or marking them paid takes longer than the default
+// interactive-transaction limit of 30 s, the server's statement timeout
 // (DATABASE_STATEMENT_TIMEOUT_MS) and the request timeout; all three get the same longer limit.
-const EXPORT_TRANSACTION = { maxWait: 30_000, timeout: EXPORT_CREATION_TIMEOUT_MS };
+const EXPORT_TRANSACTION = { maxWait: 30_000, timeout: EXPORT_BATCH_TIMEOUT_MS };
 
 const nothingToExport = () => new ApiError("CONFLICT", "Nothing to export: no approved allowance is waiting (no empty batch was created).");
 
 export function createExportService({ db, clock }: { db: Database; clock: Clock }) {
   const { prisma } = db;
+
+  /** One transaction over a whole batch's allowances, with the longer limits (retried on serialization failures). */
+  function batchTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return withRetry(() =>
+      prisma.$transaction(async (tx) => {
+        // Only for this transaction (SET LOCAL); the embedded database has no statement timeout to lift.
+        if (db.kind === "postgres") await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${EXPORT_BATCH_TIMEOUT_MS}`);
+        return work(tx);
+      }, EXPORT_TRANSACTION),
+    );
+  }
 
   // Reads through the given client: inside a transaction the embedded database has no other connection.
   async function findBatch(id: string, client: Pick<typeof prisma, "exportBatch"> = prisma): Promise<ExportBatch> {
@@ -53,30 +65,26 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
       const upTo = input.upTo ? new Date(input.upTo) : null;
       // One statement claims and moves the rows: no list of ids travels to the process and back
       // (a million ids exceed what one statement may bind, and cost memory and time).
-      const batch = await withRetry(() =>
-        prisma.$transaction(async (tx) => {
-          // Only for this transaction (SET LOCAL); the embedded database has no statement timeout to lift.
-          if (db.kind === "postgres") await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${EXPORT_CREATION_TIMEOUT_MS}`);
-          const now = clock.now();
-          const created = await tx.exportBatch.create({
-            data: { upTo, organisationId: input.organisationId ?? null, allowanceCount: 0, totalCents: 0, createdByKeyId: actor.keyId, createdAt: now },
-          });
-          const [claimed] = await tx.$queryRaw<{ count: number; total: bigint | number }[]>`
-            WITH claimed AS (
-              UPDATE "Allowance" SET "status" = 'exported', "exportBatchId" = ${created.id}::uuid
-              WHERE "id" IN (
-                SELECT "id" FROM "Allowance"
-                WHERE "status" = 'approved' AND "exportBatchId" IS NULL
-                  AND (${upTo}::timestamptz IS NULL OR "serviceDate" <= ${upTo}::timestamptz)
-                  AND (${input.organisationId ?? null}::uuid IS NULL OR "organisationId" = ${input.organisationId ?? null}::uuid)
-                FOR UPDATE SKIP LOCKED)
-              RETURNING "amountCents")
-            SELECT count(*)::int AS "count", COALESCE(sum("amountCents"), 0)::bigint AS "total" FROM claimed`;
-          // Throwing rolls the new batch back: no empty batch is ever stored.
-          if (!claimed || Number(claimed.count) === 0) throw nothingToExport();
-          return tx.exportBatch.update({ where: { id: created.id }, data: { allowanceCount: Number(claimed.count), totalCents: Number(claimed.total) } });
-        }, EXPORT_TRANSACTION),
-      );
+      const batch = await batchTransaction(async (tx) => {
+        const now = clock.now();
+        const created = await tx.exportBatch.create({
+          data: { upTo, organisationId: input.organisationId ?? null, allowanceCount: 0, totalCents: 0, createdByKeyId: actor.keyId, createdAt: now },
+        });
+        const [claimed] = await tx.$queryRaw<{ count: number; total: bigint | number }[]>`
+          WITH claimed AS (
+            UPDATE "Allowance" SET "status" = 'exported', "exportBatchId" = ${created.id}::uuid
+            WHERE "id" IN (
+              SELECT "id" FROM "Allowance"
+              WHERE "status" = 'approved' AND "exportBatchId" IS NULL
+                AND (${upTo}::timestamptz IS NULL OR "serviceDate" <= ${upTo}::timestamptz)
+                AND (${input.organisationId ?? null}::uuid IS NULL OR "organisationId" = ${input.organisationId ?? null}::uuid)
+              FOR UPDATE SKIP LOCKED)
+            RETURNING "amountCents")
+          SELECT count(*)::int AS "count", COALESCE(sum("amountCents"), 0)::bigint AS "total" FROM claimed`;
+        // Throwing rolls the new batch back: no empty batch is ever stored.
+        if (!claimed || Number(claimed.count) === 0) throw nothingToExport();
+        return tx.exportBatch.update({ where: { id: created.id }, data: { allowanceCount: Number(claimed.count), totalCents: Number(claimed.total) } });
+      });
       return toBatchView(batch);
     },
 
@@ -103,7 +111,7 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
 
     /** Before it is paid: the batch is voided and its allowances are approved (exportable) again. */
     async void(id: string) {
-      return prisma.$transaction(async (tx) => {
+      return batchTransaction(async (tx) => {
         const { count } = isUuid(id) ? await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "voided", voidedAt: clock.now() } }) : { count: 0 };
         if (count === 0) {
           const batch = await findBatch(id, tx);
@@ -115,7 +123,7 @@ export function createExportService({ db, clock }: { db: Database; clock: Clock 
     },
 
     async markPaid(id: string) {
-      return prisma.$transaction(async (tx) => {
+      return batchTransaction(async (tx) => {
         const { count } = isUuid(id) ? await tx.exportBatch.updateMany({ where: { id, status: "exported" }, data: { status: "paid", paidAt: clock.now() } }) : { count: 0 };
         if (count === 0) {
           const batch = await findBatch(id, tx);
