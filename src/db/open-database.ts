@@ -2,7 +2,7 @@ import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import type { Database, DatabaseKind, TextRow } from "./database";
 import { lockDataDir } from "./data-dir-lock";
 import { preparedStatementNames, type StatementText } from "./prepared-statements";
@@ -86,7 +86,8 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
   // Text columns come back as strings already; the one connection queues this like any query.
   const textRows = async (sql: string, params: readonly unknown[]) => (await pglite.query<TextRow>(sql, [...params], { rowMode: "array" })).rows;
-  return buildDatabase("embedded", prisma, connection, textRows, {
+  const rows: Database["rows"] = async <Row>(query: Prisma.Sql) => (await pglite.query<Row>(query.text, query.values)).rows;
+  return buildDatabase("embedded", prisma, connection, { textRows, rows }, {
     withLock: (work) => work(),
     close: async () => {
       await prisma.$disconnect();
@@ -106,7 +107,8 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   pool.on("error", () => {});
   // The adapter passes the name on to pg's query(), where no name (undefined) means unprepared;
   // its type does not allow for that, hence the cast.
-  const statementNameGenerator = preparedStatementNames() as (query: StatementText) => string;
+  const names = preparedStatementNames();
+  const statementNameGenerator = names as (query: StatementText) => string;
   const adapter = new PrismaPg(pool, preparedStatements ? { statementNameGenerator } : {});
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   // Migrations may rightly run for minutes (an index on a big table): their own connection, no timeout.
@@ -139,7 +141,10 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
       throw error;
     }
   };
-  const database = buildDatabase("postgres", prisma, null, textRows, {
+  // The same names as Prisma's statements: a connection of the pool prepares each text once.
+  const rows: Database["rows"] = async <Row>(query: Prisma.Sql) =>
+    (await pool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
+  const database = buildDatabase("postgres", prisma, null, { textRows, rows }, {
     withLock,
     close: async () => {
       await prisma.$disconnect();
@@ -164,7 +169,7 @@ function buildDatabase(
   kind: DatabaseKind,
   prisma: PrismaClient,
   connection: SqlConnection | null,
-  textRows: Database["textRows"],
+  reads: Pick<Database, "textRows" | "rows">,
   hooks: { withLock: <T>(work: () => Promise<T>) => Promise<T>; close: () => Promise<void> },
 ): NodeDatabase {
   let closed = false;
@@ -172,7 +177,7 @@ function buildDatabase(
     kind,
     prisma,
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
-    textRows,
+    ...reads,
     migrate: async () => applyMigrations(connection!, await readMigrationFiles()),
     withStartupLock: hooks.withLock,
     close: async () => {

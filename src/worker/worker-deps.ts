@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { AppDeps } from "../app-env";
 import { configSecrets, parseConfig, smsProviderOf, type Config } from "../config/config";
-import { textRowsThroughPrisma, type Database } from "../db/database";
+import { rowsThroughPrisma, textRowsThroughPrisma, type Database } from "../db/database";
 import type { PrismaClient as NodePrismaClient } from "../generated/prisma/client";
 import { PrismaClient } from "../generated/prisma-worker/client";
 import { systemClock } from "../lib/clock";
@@ -34,6 +34,7 @@ export function workerDatabase(connectionString: string): Database {
     kind: "postgres",
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     textRows: textRowsThroughPrisma(prisma),
+    rows: rowsThroughPrisma(prisma),
     close: () => prisma.$disconnect(),
   };
 }

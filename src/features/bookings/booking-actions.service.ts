@@ -15,7 +15,7 @@ import type { ReadContext } from "../privacy/read-audit";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
 import { bookingsVisibleTo, checkStartTime } from "./bookings.service";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import { jobFactsOf, loadInterpreterFacts } from "./matching-facts";
+import { jobFactsOf, loadInterpreterFacts, readerIn } from "./matching-facts";
 import { candidatesOf } from "./candidate-search";
 
 type Tx = Prisma.TransactionClient;
@@ -72,7 +72,7 @@ export async function assignmentChange(
   if (!locked) throw options.unknownInterpreter();
   if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
   const job = { ...jobFactsOf(row), postcode: row.postcode };
-  const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [interpreterId] }, factsOptions);
+  const { facts } = await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [interpreterId] }, factsOptions);
   const unforced = evaluateInterpreter(job, facts[0]!, factsOptions);
   const verdict = evaluateInterpreter(job, facts[0]!, factsOptions, options.force ? { ignore: OVERRIDABLE_RULES } : {});
   if (!verdict.eligible) {
@@ -182,7 +182,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
         if (timeChanged && row.status === "assigned" && row.interpreterId) {
           await tx.$queryRaw`SELECT "id" FROM "Interpreter" WHERE "id" = ${row.interpreterId}::uuid FOR UPDATE`;
           const job = { ...jobFactsOf(row), startsAt, endsAt, postcode: row.postcode };
-          const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: [row.interpreterId] }, factsOptions);
+          const { facts } = await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [row.interpreterId] }, factsOptions);
           const clash = clashingAssignment(job, facts[0]?.assignments ?? [], factsOptions);
           if (clash) throw new ApiError("DOUBLE_BOOKING", `The assigned interpreter is not free at the new time (job ${clash.code}).`, { rule: "overlap" });
         }
@@ -277,7 +277,8 @@ export function createBookingActionService(deps: BookingActionDeps) {
     async candidates(actor: Actor, id: string, query: { limit: number; includeExcluded: boolean }) {
       const row = isUuid(id) ? await prisma.booking.findFirst({ where: { AND: [{ id }, bookingsVisibleTo(actor)] }, include: BOOKING_INCLUDE }) : null;
       if (!row) throw notFound(id);
-      return candidatesOf(prisma, { ...jobFactsOf(row), postcode: row.postcode }, query, factsOptions);
+      // A read outside any transaction: the ranking statements go straight to the driver.
+      return candidatesOf({ db: prisma, rows: db.rows }, { ...jobFactsOf(row), postcode: row.postcode }, query, factsOptions);
     },
   };
 }

@@ -3,9 +3,8 @@ import { compareRanked, inRankingOrder, type RankingFacts } from "../../domain/c
 import { evaluateInterpreter, rankCandidates, type InterpreterFacts, type JobFacts } from "../../domain/matching";
 import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import { loadInterpreterFacts, type InterpreterProfile } from "./matching-facts";
+import { loadInterpreterFacts, type InterpreterProfile, type MatchingReader } from "./matching-facts";
 
-type Db = Prisma.TransactionClient;
 type Eligible = Extract<ReturnType<typeof evaluateInterpreter>, { eligible: true }>;
 const DAY_MS = 86_400_000;
 const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(", "));
@@ -43,7 +42,7 @@ interface RankedPool {
  * The hard rules need much more (slots, absences, blocks, nearby assignments, month counts); those
  * are loaded only for the few people at the top of this order.
  */
-async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, distancesOf: PostcodeDistances): Promise<RankedPool> {
+async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: string | null }, distancesOf: PostcodeDistances): Promise<RankedPool> {
   const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
   const held = Prisma.sql`x."interpreterId" = p."uid" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
   // The last assignment before the job is the latest one if that lies before the job; else the
@@ -52,7 +51,7 @@ async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, d
   // assignment reaches into the 30 days (the condition on p becomes a one-time filter of the
   // lateral scan). That time comes as epoch milliseconds (a double): decoding 500 timestamps cost
   // more than the rest of a row.
-  const rows = await db.$queryRaw<RankingRow[]>`
+  const rows = await reader.rows<RankingRow>(Prisma.sql`
     SELECT p."id", p."phone", p."gender", p."qualification", p."homePostcode", p."dialects", p."reachable", w."count" AS "assignmentsLast30Days",
       (extract(epoch FROM CASE
         WHEN p."latest" IS NULL OR p."latest" < ${job.startsAt}::timestamptz THEN p."latest"
@@ -69,9 +68,9 @@ async function rankedPool(db: Db, job: JobFacts & { postcode: string | null }, d
     LEFT JOIN LATERAL (
       SELECT count(*)::int AS "count", max(x."startsAt") AS "last" FROM "Booking" x
       WHERE p."latest" >= ${since30Days}::timestamptz AND ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz
-    ) w ON TRUE`;
+    ) w ON TRUE`);
   const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];
-  const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(db, homes, job.postcode) : new Map<string, number | null>();
+  const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(reader.db, homes, job.postcode) : new Map<string, number | null>();
   const pool: RankingFacts[] = rows.map((row) => ({
     id: row.id,
     gender: row.gender,
@@ -107,15 +106,15 @@ export interface TopCandidatesQuery {
  * same as ranking the whole pool — at a cost that grows with the pool only by the cheap part.
  *
  * @example
- * const { candidates, hasMore } = await findTopCandidates(prisma, job, { limit: 20 }, factsOptions);
+ * const { candidates, hasMore } = await findTopCandidates(readerIn(tx), job, { limit: 20 }, factsOptions);
  */
 export async function findTopCandidates(
-  db: Db,
+  reader: MatchingReader,
   job: JobFacts & { postcode: string | null },
   query: TopCandidatesQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
 ): Promise<{ candidates: Eligible[]; profiles: Map<string, InterpreterProfile>; hasMore: boolean; phones: Map<string, string> }> {
-  const pool = await rankedPool(db, job, options.distances);
+  const pool = await rankedPool(reader, job, options.distances);
   // The distances of the pool are known now: the chunks need not look them up again.
   const known: PostcodeDistances = { distancesKm: async (_db, from) => new Map(from.map((home) => [home, pool.distances.get(home) ?? null])) };
   const order = pool.order.filter(({ interpreterId }) => !query.skip?.has(interpreterId) && (!query.reachableOnly || pool.reachable.has(interpreterId)));
@@ -125,7 +124,7 @@ export async function findTopCandidates(
   for (let chunk = Math.max(8, query.limit + 1); next < order.length && candidates.length <= query.limit; chunk *= 2) {
     const ids = order.slice(next, next + chunk).map((entry) => entry.interpreterId);
     next += ids.length;
-    const loaded = await loadInterpreterFacts(db, job, { interpreterIds: ids }, { ...options, distances: known });
+    const loaded = await loadInterpreterFacts(reader, job, { interpreterIds: ids }, { ...options, distances: known });
     const factsOf = new Map(loaded.facts.map((facts) => [facts.id, facts]));
     for (const id of ids) {
       const facts = factsOf.get(id);
@@ -155,10 +154,10 @@ const profileView = (profile: InterpreterProfile) => ({
  * everyone else with the rule that excludes them.
  *
  * @example
- * await candidatesOf(prisma, job, { limit: 20, includeExcluded: false }, factsOptions); // { candidates, hasMore, excluded: [] }
+ * await candidatesOf({ db: prisma, rows: database.rows }, job, { limit: 20, includeExcluded: false }, factsOptions); // { candidates, hasMore, excluded: [] }
  */
 export async function candidatesOf(
-  db: Db,
+  reader: MatchingReader,
   job: JobFacts & { postcode: string | null },
   query: { limit: number; includeExcluded: boolean },
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
@@ -169,10 +168,10 @@ export async function candidatesOf(
     reasons: candidate.reasons,
   });
   if (!query.includeExcluded) {
-    const top = await findTopCandidates(db, job, { limit: query.limit }, options);
+    const top = await findTopCandidates(reader, job, { limit: query.limit }, options);
     return { candidates: top.candidates.map((candidate) => view(candidate, top.profiles)), hasMore: top.hasMore, excluded: [] };
   }
-  const { facts, profiles } = await loadInterpreterFacts(db, job, { everyone: true }, options);
+  const { facts, profiles } = await loadInterpreterFacts(reader, job, { everyone: true }, options);
   const ranked = rankCandidates(job, facts, options);
   return {
     candidates: ranked.candidates.slice(0, query.limit).map((candidate) => view(candidate, profiles)),

@@ -37,6 +37,28 @@ export const PROFILE_SELECT = {
 
 export type InterpreterProfile = Prisma.InterpreterGetPayload<{ select: typeof PROFILE_SELECT }>;
 
+/**
+ * Where the matching statements read. Inside a transaction everything goes through it
+ * (`readerIn(tx)`); outside one, the statements may go straight to the driver (`Database.rows`,
+ * past Prisma's decoding of hundreds of rows) while `db` serves the model reads.
+ */
+export interface MatchingReader {
+  /** Model reads (postcode distances). */
+  db: Db;
+  /** Runs one statement and returns its rows. */
+  rows<Row>(query: Prisma.Sql): Promise<Row[]>;
+}
+
+/**
+ * Every read through one Prisma client or transaction.
+ *
+ * @example
+ * await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [id] }, factsOptions);
+ */
+export function readerIn(db: Db): MatchingReader {
+  return { db, rows: <Row>(query: Prisma.Sql) => db.$queryRaw<Row[]>(query) };
+}
+
 export interface FactsQuery {
   /** Only these interpreters (e.g. the one being assigned). */
   interpreterIds?: string[];
@@ -81,7 +103,7 @@ const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(
  * assignment of every candidate were the bottleneck at 10,000 interpreters).
  */
 export async function loadInterpreterFacts(
-  db: Db,
+  reader: MatchingReader,
   job: JobFacts & { postcode: string | null },
   query: FactsQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
@@ -105,7 +127,7 @@ export async function loadInterpreterFacts(
   // Overlap as a range (`&&`), the exclusion constraint's own expression: its GiST index then
   // finds the clashes directly; `startsAt < … AND endsAt > …` made it scan each person's history.
   const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
-  const rows = await db.$queryRaw<FactsRow[]>`
+  const rows = await reader.rows<FactsRow>(Prisma.sql`
     SELECT i."id"::text AS "id", i."name", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
       i."active", i."modes"::text[] AS "modes", i."maxAssignmentsPerMonth", i."maxTravelKm",
       COALESCE((SELECT json_agg(json_build_object('code', l."code", 'dialect', l."dialect", 'level', l."level") ORDER BY l."id")
@@ -123,10 +145,10 @@ export async function loadInterpreterFacts(
       (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${monthStart}::timestamptz AND x."startsAt" < ${nextMonth}::timestamptz) AS "assignmentsInJobMonth"
     FROM "Interpreter" i
     WHERE ${who} AND i."erasedAt" IS NULL
-    ORDER BY i."id"`;
+    ORDER BY i."id"`);
 
   const homes = rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : []));
-  const distances = job.mode === "onsite" && job.postcode ? await options.distances.distancesKm(db, homes, job.postcode) : new Map<string, number | null>();
+  const distances = job.mode === "onsite" && job.postcode ? await options.distances.distancesKm(reader.db, homes, job.postcode) : new Map<string, number | null>();
   const facts: InterpreterFacts[] = [];
   const profiles = new Map<string, InterpreterProfile>();
   for (const row of rows) {

@@ -11,7 +11,7 @@ import { applyBookingChange, jobTextOf } from "../bookings/booking-change";
 import type { HistoryActor } from "../bookings/booking-history";
 import type { BookingRow } from "../bookings/booking-view";
 import { findTopCandidates } from "../bookings/candidate-search";
-import { jobFactsOf, loadInterpreterFacts } from "../bookings/matching-facts";
+import { jobFactsOf, loadInterpreterFacts, readerIn } from "../bookings/matching-facts";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import { enqueueSms } from "../sms/outbox";
 
@@ -93,7 +93,7 @@ export function createOfferService(deps: OfferDeps) {
         let phones: Map<string, string> | null = null;
         if (options.interpreterIds) {
           const unknown = options.interpreterIds.filter((id) => !isUuid(id));
-          const { facts } = await loadInterpreterFacts(tx, job, { interpreterIds: options.interpreterIds.filter(isUuid) }, factsOptions);
+          const { facts } = await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: options.interpreterIds.filter(isUuid) }, factsOptions);
           const found = new Set(facts.map((fact) => fact.id));
           const problems = options.interpreterIds.flatMap((id, index) => {
             if (unknown.includes(id) || !found.has(id)) return [{ path: ["interpreterIds", index], message: "Unknown interpreter", in: "body" }];
@@ -111,7 +111,7 @@ export function createOfferService(deps: OfferDeps) {
           chosen = [...new Set(options.interpreterIds)];
         } else {
           // The best not asked before who can be reached by SMS; the hard rules are checked top-down only.
-          const top = await findTopCandidates(tx, job, { limit: options.waveSize ?? deps.waveSize, skip: asked, reachableOnly: true }, factsOptions);
+          const top = await findTopCandidates(readerIn(tx), job, { limit: options.waveSize ?? deps.waveSize, skip: asked, reachableOnly: true }, factsOptions);
           chosen = top.candidates.map((candidate) => candidate.interpreterId);
           phones = top.phones;
         }
