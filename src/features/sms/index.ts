@@ -44,10 +44,12 @@ const statusRoute = defineRoute({
   path: "/v1/sms/status",
   tags,
   summary: "Twilio delivery status callback",
-  description: "Stores each message's status; an offer that is undelivered or failed counts as no answer and the next candidate is asked.",
+  description:
+    "Stores each message's status (a lower one never replaces a higher one); an offer that is undelivered or failed counts as no answer and the next candidate is asked, once. The outbox gives Twilio this URL with `?message=<id>` of the message, so a report that arrives before the send's answer was stored still finds it; reports without it are matched by MessageSid alone, and unknown ids are ignored.",
   roles: "public",
   errors: [403, 503],
   request: {
+    query: z.object({ message: z.string().optional().openapi({ description: "The SmsMessage id the outbox put in the status callback URL" }) }),
     body: { required: true, content: { "application/x-www-form-urlencoded": { schema: z.object({ MessageSid: z.string(), MessageStatus: z.string(), ErrorCode: z.string().optional() }).openapi("TwilioStatusForm") } } },
   },
   responses: { 200: { description: "Empty TwiML", content: { "text/xml": { schema: z.string() } } } },
@@ -127,7 +129,10 @@ export const smsRouter = createRouter()
   .openapi(statusRoute, async (c) => {
     const params = paramsOf(c);
     const services = c.get("services");
-    const message = await services.outbox.recordStatus(params.MessageSid ?? "", params.MessageStatus ?? "", params.ErrorCode);
+    const { message: messageId } = c.req.valid("query");
+    const message = await services.outbox.recordStatus(params.MessageSid ?? "", params.MessageStatus ?? "", params.ErrorCode, messageId);
+    // Every report of a failed offer gets here, early or late, once or repeated: failOffer ends the
+    // pending offer in one conditional UPDATE, so exactly one of them asks the next candidate.
     if (message && (message.status === "undelivered" || message.status === "failed") && message.purpose === "offer" && message.bookingId) {
       // Counts as no answer: the next candidate is asked right away.
       if (await services.offers.failOffer(message.id)) {

@@ -1,9 +1,10 @@
-import type { Database } from "../../db/database";
+import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
 import { isErasedPhone } from "../../domain/data-protection";
 import type { Prisma, SmsStatus } from "../../generated/prisma/client";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
-import type { SmsSender } from "../../sms/sms-sender";
+import { isUuid } from "../../lib/pagination";
+import type { SentSms, SmsSender } from "../../sms/sms-sender";
 
 type Tx = Prisma.TransactionClient;
 
@@ -46,6 +47,7 @@ export interface OutboxDeps {
   /** Waits; injected so tests with a fake clock do not wait for real. */
   sleep: (milliseconds: number) => Promise<void>;
   ratePerSecond: number;
+  /** POST /v1/sms/status at the public address; each message's own id is added to it. */
   statusCallbackUrl: string | null;
 }
 
@@ -62,6 +64,33 @@ const PROVIDER_STATUS: Record<string, SmsStatus> = {
   delivered: "delivered", read: "delivered", undelivered: "undelivered", failed: "failed", canceled: "failed",
 };
 const RANK: Record<SmsStatus, number> = { queued: 0, sending: 1, unknown: 1, sent: 2, delivered: 3, undelivered: 3, failed: 3, received: 3 };
+/** Twilio's MessageSid is 34 characters; anything much longer is no sid of ours to store. */
+const MAX_SID_LENGTH = 64;
+
+/**
+ * The statuses `status` may replace: lower ranks, and another final status (undelivered, then
+ * failed). Used as the condition of the UPDATE itself, so the order holds whichever write of
+ * whichever instance comes last.
+ *
+ * @example
+ * replaceableBy("sent"); // ["queued", "sending", "unknown"]
+ */
+function replaceableBy(status: SmsStatus): SmsStatus[] {
+  return (Object.keys(RANK) as SmsStatus[]).filter((other) => other !== status && other !== "received" && RANK[other] <= RANK[status]);
+}
+
+/**
+ * Where Twilio reports on one message: the status callback with the message's own id, so a report
+ * that comes before the send's answer was stored (Twilio may be that fast) still finds it.
+ *
+ * @example
+ * statusCallbackFor("https://pool.example.org/v1/sms/status", id); // "https://pool.example.org/v1/sms/status?message=<id>"
+ */
+function statusCallbackFor(statusCallbackUrl: string, messageId: string): string {
+  const url = new URL(statusCallbackUrl);
+  url.searchParams.set("message", messageId);
+  return url.toString();
+}
 
 export function createOutbox(deps: OutboxDeps) {
   const { prisma } = deps.db;
@@ -97,6 +126,27 @@ export function createOutbox(deps: OutboxDeps) {
     });
   }
 
+  /**
+   * The outbound message a report is about: by its sid, or else by the id in the callback URL if
+   * that message has no sid yet (or this one, stored meanwhile by the send or another report).
+   */
+  async function reportedMessage(providerSid: string, messageId: string | undefined) {
+    if (!providerSid || providerSid.length > MAX_SID_LENGTH) return null;
+    const known = await prisma.smsMessage.findUnique({ where: { providerSid, direction: "outbound" } });
+    if (known || !messageId || !isUuid(messageId)) return known;
+    try {
+      const [attached] = await prisma.smsMessage.updateManyAndReturn({
+        where: { id: messageId, direction: "outbound", OR: [{ providerSid: null }, { providerSid }] },
+        data: { providerSid },
+      });
+      return attached ?? null;
+    } catch (error) {
+      // Another message got this sid meanwhile: the report is about that one.
+      if (prismaErrorCode(error) !== PRISMA_UNIQUE_VIOLATION) throw error;
+      return prisma.smsMessage.findUnique({ where: { providerSid, direction: "outbound" } });
+    }
+  }
+
   async function sendOne(id: string, slot: Date): Promise<"sent" | "retry" | "failed" | "skipped"> {
     // Taken for the hand-over only now, if still in the slot this process gave it: `sending` then
     // means "maybe with the provider" (see recoverStuck). Another instance may have given it a
@@ -113,29 +163,49 @@ export function createOutbox(deps: OutboxDeps) {
       await prisma.smsMessage.update({ where: { id }, data: { status: "failed", lastError: "The recipient opted out (STOP)", statusUpdatedAt: deps.clock.now() } });
       return "failed";
     }
+    let sent: SentSms;
     try {
-      const sent = await deps.sms.send({
+      sent = await deps.sms.send({
         to: message.to,
         body: message.body,
-        ...(deps.statusCallbackUrl ? { statusCallbackUrl: deps.statusCallbackUrl } : {}),
+        ...(deps.statusCallbackUrl ? { statusCallbackUrl: statusCallbackFor(deps.statusCallbackUrl, id) } : {}),
       });
-      const now = deps.clock.now();
-      await prisma.smsMessage.update({ where: { id }, data: { status: "sent", providerSid: sent.providerSid, sentAt: now, statusUpdatedAt: now, lastError: null } });
-      return "sent";
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const retry = message.attempts < MAX_ATTEMPTS;
-      const delay = (BACKOFF_SECONDS[message.attempts - 1] ?? BACKOFF_SECONDS[BACKOFF_SECONDS.length - 1]!) * 1000;
-      const now = deps.clock.now();
-      await prisma.smsMessage.update({
-        where: { id },
-        data: retry
-          ? { status: "queued", nextAttemptAt: new Date(now.getTime() + delay), lastError: reason.slice(0, 500) }
-          : { status: "failed", lastError: reason.slice(0, 500), statusUpdatedAt: now },
-      });
-      deps.logger.warn({ messageId: id, attempt: message.attempts, retry, err: reason }, "SMS send failed");
-      return retry ? "retry" : "failed";
+      return sendFailed(message, error);
     }
+    // Outside the try: a failed write after the provider took the message must not send it again
+    // (it stays `sending` and becomes `unknown`). A delivery report may have come first and stored
+    // the sid with 'delivered' or 'undelivered': then only the sid and the sending time go here.
+    const now = deps.clock.now();
+    const handedOver = { providerSid: sent.providerSid, sentAt: now };
+    const { count } = await prisma.smsMessage.updateMany({
+      where: { id, status: { in: replaceableBy("sent") } },
+      data: { ...handedOver, status: "sent", statusUpdatedAt: now, lastError: null },
+    });
+    if (count === 0) await prisma.smsMessage.updateMany({ where: { id }, data: handedOver });
+    return "sent";
+  }
+
+  /** Queues a message again with backoff after the provider refused it, or gives up after MAX_ATTEMPTS. */
+  async function sendFailed(message: { id: string; attempts: number }, error: unknown): Promise<"retry" | "failed" | "skipped"> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const retry = message.attempts < MAX_ATTEMPTS;
+    const delay = (BACKOFF_SECONDS[message.attempts - 1] ?? BACKOFF_SECONDS[BACKOFF_SECONDS.length - 1]!) * 1000;
+    const now = deps.clock.now();
+    // Only while still `sending`: a report that came meanwhile says the provider has it after all
+    // (its answer was lost on the way back), so it is neither queued again nor marked failed.
+    const { count } = await prisma.smsMessage.updateMany({
+      where: { id: message.id, status: "sending" },
+      data: retry
+        ? { status: "queued", nextAttemptAt: new Date(now.getTime() + delay), lastError: reason.slice(0, 500) }
+        : { status: "failed", lastError: reason.slice(0, 500), statusUpdatedAt: now },
+    });
+    if (count === 0) {
+      deps.logger.warn({ messageId: message.id, err: reason }, "SMS send failed, but the message was reported or recovered meanwhile: left as it is");
+      return "skipped";
+    }
+    deps.logger.warn({ messageId: message.id, attempt: message.attempts, retry, err: reason }, "SMS send failed");
+    return retry ? "retry" : "failed";
   }
 
   return {
@@ -173,18 +243,23 @@ export function createOutbox(deps: OutboxDeps) {
       return count;
     },
 
-    /** Applies a delivery report (POST /v1/sms/status); returns the message if it is ours. */
-    async recordStatus(providerSid: string, providerStatus: string, errorCode?: string) {
+    /**
+     * Applies a delivery report (POST /v1/sms/status); returns the message (as it is now) if it
+     * is ours. `messageId` is the id the status callback URL carries: it finds a message whose
+     * send's answer was not stored yet, and the report stores the sid on it. A lower status never
+     * replaces a higher one, checked in the UPDATE itself.
+     */
+    async recordStatus(providerSid: string, providerStatus: string, errorCode?: string, messageId?: string) {
       // Own keys only: "constructor" or "__proto__" are no statuses.
       const key = providerStatus.toLowerCase();
       const status = Object.hasOwn(PROVIDER_STATUS, key) ? PROVIDER_STATUS[key] : undefined;
-      const message = await prisma.smsMessage.findUnique({ where: { providerSid } });
+      const message = await reportedMessage(providerSid, messageId);
       if (!message || !status) return message;
-      if (RANK[status] < RANK[message.status] || message.status === status) return message;
-      return prisma.smsMessage.update({
-        where: { id: message.id },
+      const [updated] = await prisma.smsMessage.updateManyAndReturn({
+        where: { id: message.id, status: { in: replaceableBy(status) } },
         data: { status, statusUpdatedAt: deps.clock.now(), ...(errorCode ? { lastError: `Provider error ${errorCode}` } : {}) },
       });
+      return updated ?? prisma.smsMessage.findUnique({ where: { id: message.id } });
     },
   };
 }
