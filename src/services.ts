@@ -59,7 +59,7 @@ export function createServices(deps: AppDeps): Services {
     statusCallbackUrl: config.PUBLIC_BASE_URL ? new URL("/v1/sms/status", config.PUBLIC_BASE_URL).toString() : null,
   });
   const webhooks = createWebhookDelivery(deps);
-  const retention = createRetentionService({ ...deps, retentionMonths: config.RETENTION_MONTHS });
+  const retention = createRetentionService({ ...deps, retentionMonths: config.RETENTION_MONTHS, readAuditRetentionDays: config.READ_AUDIT_RETENTION_DAYS });
   const offers = createOfferService({ ...deps, ...matching, offerTtlMinutes: config.OFFER_TTL_MINUTES, waveSize: config.OFFER_WAVE_SIZE });
   const bookingActions = createBookingActionService({
     ...deps,

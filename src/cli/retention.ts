@@ -1,6 +1,7 @@
 // `npm run retention [-- --dry-run]`: removes personal data older than RETENTION_MONTHS (contact
-// details, notes, case references and free text of past bookings, SMS texts) now; with --dry-run
-// only shows what would go. The dispatch tick runs the same job once a day by itself.
+// details, notes, case references and free text of past bookings, SMS texts) and the records of
+// reads of phone numbers and IBANs older than READ_AUDIT_RETENTION_DAYS now; with --dry-run only
+// shows what would go. The dispatch tick runs the same job once a day by itself.
 import { parseArgs } from "node:util";
 import { createRetentionService, type RetentionResult } from "../features/privacy/retention.service";
 import { formatGermanDate, formatMinute, toLocal } from "../domain/pool-time";
@@ -15,14 +16,19 @@ try {
   process.exit(2);
 }
 
-function report(result: RetentionResult, months: number): string {
-  const cutoff = toLocal(new Date(result.cutoff));
+const localTime = (instant: string) => {
+  const local = toLocal(new Date(instant));
+  return `${formatGermanDate(local.date)} ${formatMinute(local.minute)}`;
+};
+
+function report(result: RetentionResult, months: number, days: number): string {
   return [
-    `Retention: personal data from before ${formatGermanDate(cutoff.date)} ${formatMinute(cutoff.minute)} (Europe/Berlin, RETENTION_MONTHS=${months}).`,
+    `Retention: personal data from before ${localTime(result.cutoff)} (Europe/Berlin, RETENTION_MONTHS=${months}).`,
     result.dryRun ? "Dry run, nothing was changed. Would remove:" : "Removed:",
     `  bookings (contact name and phone, notes, case reference, free text): ${result.bookings}`,
     `  booking history entries (reasons, SMS sender numbers): ${result.bookingEvents}`,
     `  SMS texts: ${result.smsMessages}`,
+    `  records of reads of phone numbers and IBANs from before ${localTime(result.readAuditCutoff)} (READ_AUDIT_RETENTION_DAYS=${days}): ${result.readAuditEntries}`,
     "Allowances and export batches are kept.",
   ].join("\n");
 }
@@ -31,8 +37,9 @@ const config = loadConfigOrExit();
 const db = await openMigratedDatabase(config).catch(exitWithError);
 try {
   const deps = nodeDeps(config, db, silentLogger);
-  const result = await createRetentionService({ ...deps, retentionMonths: config.RETENTION_MONTHS }).run({ dryRun });
-  console.log(report(result, config.RETENTION_MONTHS));
+  const retention = createRetentionService({ ...deps, retentionMonths: config.RETENTION_MONTHS, readAuditRetentionDays: config.READ_AUDIT_RETENTION_DAYS });
+  const result = await retention.run({ dryRun });
+  console.log(report(result, config.RETENTION_MONTHS, config.READ_AUDIT_RETENTION_DAYS));
   await db.close();
 } catch (error) {
   await db.close();

@@ -47,6 +47,8 @@ export const ConfigSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100), 10_000),
   /** Months after which contact details, notes, case references and SMS texts are removed. */
   RETENTION_MONTHS: withDefault(z.coerce.number().int().min(1).max(240), 24),
+  /** Days a record of who read an interpreter's phone number or IBAN is kept (access logs: commonly a year). */
+  READ_AUDIT_RETENTION_DAYS: withDefault(z.coerce.number().int().min(1).max(3650), 365),
   SHARE_INTERPRETER_PHONE: withDefault(booleanFlag, "false"),
   TRAVEL_BUFFER_MINUTES: withDefault(z.coerce.number().int().min(0).max(240), 30),
   LATE_CANCELLATION_HOURS: withDefault(z.coerce.number().min(0).max(24 * 14), 24),

@@ -1,4 +1,4 @@
-import { fromLocal, pad, toLocal } from "./pool-time";
+import { addDays, fromLocal, pad, toLocal } from "./pool-time";
 
 /** Letters and digits that cannot be misread for each other (no 0/O, 1/I): 32, so a byte maps evenly. */
 const PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -69,5 +69,19 @@ export function retentionCutoff(now: Date, months: number): Date {
   const day = Math.min(local.day, daysInMonth(year, month));
   const wallClock = fromLocal(`${String(year).padStart(4, "0")}-${pad(month)}-${pad(day)}`, local.minute);
   // toLocal works in whole minutes; keep the seconds so the cutoff is exact.
+  return new Date(wallClock.getTime() + (now.getTime() % 60_000));
+}
+
+/**
+ * The cutoff of the records of reads of personal data: the same local (Europe/Berlin) wall-clock
+ * time `days` calendar days before `now` (a daylight-saving change in between moves no record
+ * across it by an hour).
+ *
+ * @example
+ * readAuditCutoff(new Date("2026-11-24T08:00:00Z"), 365); // 2025-11-24T08:00:00.000Z
+ */
+export function readAuditCutoff(now: Date, days: number): Date {
+  const local = toLocal(now);
+  const wallClock = fromLocal(addDays(local.date, -days), local.minute);
   return new Date(wallClock.getTime() + (now.getTime() % 60_000));
 }

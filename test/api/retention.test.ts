@@ -1,6 +1,7 @@
 // Retention: personal data older than RETENTION_MONTHS (24) is removed by the daily job that the
 // dispatch tick starts: contact details, notes, case references and free text of past bookings,
-// SMS texts. Finance records stay. The job runs once a day however often (and wherever) the tick runs.
+// SMS texts; and records of reads of phone numbers and IBANs older than READ_AUDIT_RETENTION_DAYS
+// (365). Finance records stay. The job runs once a day however often (and wherever) the tick runs.
 //
 // This file runs on a database of its own: the job sweeps the whole pool, and the clock jumps years.
 import { parse } from "csv-parse/sync";
@@ -134,6 +135,57 @@ describe("retention of personal data", () => {
       expect(await instances[0]!.retention.runIfDue()).toBeNull();
       ctx.clock.set("2030-01-11T12:00:00Z");
       expect(await instances[1]!.retention.runIfDue()).toMatchObject({ dryRun: false, cutoff: "2028-01-11T12:00:00.000Z" });
+    } finally {
+      ctx.clock.set(NOW);
+    }
+  });
+
+  it("deletes records of reads of phone numbers and IBANs older than READ_AUDIT_RETENTION_DAYS (365), in batches, keeping other history", async () => {
+    const retention = createServices(ctx.deps).retention;
+    const history = async (id: string) =>
+      (await walkPages(ctx.coordinator, `/v1/interpreters/${id}/history?limit=200`)).flatMap((page) => page.items) as { action: string; at: string }[];
+    try {
+      // Whatever earlier tests recorded goes first, so the counts below are this test's alone.
+      ctx.clock.set("2031-03-01T08:00:00Z");
+      await retention.run({ dryRun: false });
+      const person = await newInterpreter(ctx.coordinator, { languages: [{ code: "prs", level: "native" }] });
+
+      ctx.clock.set("2031-03-01T09:00:00Z");
+      expect((await ctx.coordinator.get(`/v1/interpreters/${person.id}`)).body.phone).toBe(person.phone);
+      expect((await ctx.coordinator.get(`/v1/interpreters?q=${encodeURIComponent(person.name)}`)).body.items).toHaveLength(1);
+      expect(replyOf(await sendSms(ctx.anonymous, person.phone, "STOP"))).toBeTruthy();
+      // Years of reads by a busy office: more than one batch.
+      const manyOld = 2345;
+      await own!.db.prisma.interpreterEvent.createMany({
+        data: Array.from({ length: manyOld }, (_, index) => ({
+          interpreterId: person.id,
+          at: new Date(Date.parse("2030-01-01T00:00:00Z") + index * 60_000),
+          action: "personal_data_read",
+          actorType: "key" as const,
+          details: { fields: ["phone"], route: "GET /v1/interpreters" },
+        })),
+      });
+      ctx.clock.set("2031-06-01T09:00:00Z");
+      expect((await ctx.coordinator.get(`/v1/interpreters/${person.id}`)).status).toBe(200);
+      const before = await history(person.id);
+      expect(before.filter((event) => event.action === "personal_data_read")).toHaveLength(manyOld + 3);
+      expect(before.filter((event) => event.action === "sms_opt_out")).toHaveLength(1);
+
+      // 365 days after 2 March 2031, 11:00 in Berlin: the reads of 1 March and before go, the one of June stays.
+      ctx.clock.set("2032-03-01T10:00:00Z");
+      const dry = await retention.run({ dryRun: true });
+      expect(dry).toMatchObject({ dryRun: true, readAuditCutoff: "2031-03-02T10:00:00.000Z", readAuditEntries: manyOld + 2 });
+      expect(await history(person.id)).toEqual(before);
+      const shorter = createServices({ ...ctx.deps, config: { ...ctx.deps.config, READ_AUDIT_RETENTION_DAYS: 30 } }).retention;
+      expect(await shorter.run({ dryRun: true })).toMatchObject({ readAuditCutoff: "2032-01-31T10:00:00.000Z", readAuditEntries: manyOld + 3 });
+
+      await tick();
+      const after = await history(person.id);
+      expect(after.map((event) => [event.action, event.at])).toEqual([
+        ["sms_opt_out", "2031-03-01T09:00:00.000Z"],
+        ["personal_data_read", "2031-06-01T09:00:00.000Z"],
+      ]);
+      expect(await retention.run({ dryRun: true })).toMatchObject({ readAuditEntries: 0 });
     } finally {
       ctx.clock.set(NOW);
     }

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 
 describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "embedded database"})`, () => {
   const workspace = toolWorkspace("retention");
-  const ids = { oldBooking: "", recentBooking: "", oldSms: "", recentSms: "", allowance: "" };
+  const ids = { oldBooking: "", recentBooking: "", oldSms: "", recentSms: "", allowance: "", oldRead: "", recentRead: "", optOut: "" };
 
   /** `npm run retention -- <args>` in the project folder. */
   const retention = (args: string[]): Promise<RunResult> => runToExit("npm", ["run", "--silent", "retention", "--", ...args], workspace.env, PROCESS_TIMEOUT_MS);
@@ -35,7 +35,13 @@ describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "em
       const allowance = await prisma.allowance.create({
         data: { bookingId: old.id, interpreterId: person.id, organisationId: organisation.id, outcome: "done", serviceDate: old.startsAt, year: 2020, amountCents: 2000, breakdown: [], status: "paid", createdAt: old.endsAt },
       });
+      // Records of reads of the phone number: one from 2020 (long past the 365 days), one from now; and an SMS opt-out from 2020, which is no read.
+      const event = (action: string, at: Date) =>
+        prisma.interpreterEvent.create({ data: { interpreterId: person.id, at, action, actorType: "key", details: { fields: ["phone"], route: "GET /v1/interpreters" } } });
       Object.assign(ids, {
+        oldRead: (await event("personal_data_read", new Date("2020-03-02T09:30:00Z"))).id,
+        recentRead: (await event("personal_data_read", new Date())).id,
+        optOut: (await event("sms_opt_out", new Date("2020-03-02T09:30:00Z"))).id,
         oldBooking: old.id,
         recentBooking: recent.id,
         oldSms: (await sms("Dolmetscheinsatz 4711: Dari, Mo 02.03. 10:00", new Date("2020-02-28T09:00:00Z"))).id,
@@ -54,6 +60,7 @@ describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "em
       oldSms: await prisma.smsMessage.findUniqueOrThrow({ where: { id: ids.oldSms }, select: { body: true, redactedAt: true } }),
       recentSms: await prisma.smsMessage.findUniqueOrThrow({ where: { id: ids.recentSms }, select: { body: true, redactedAt: true } }),
       allowance: await prisma.allowance.findUniqueOrThrow({ where: { id: ids.allowance }, select: { amountCents: true, status: true } }),
+      events: (await prisma.interpreterEvent.findMany({ where: { id: { in: [ids.oldRead, ids.recentRead, ids.optOut] } }, select: { id: true } })).map((row) => row.id).sort(),
     }));
   }
 
@@ -67,14 +74,16 @@ describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "em
       expect(result.stdout).toContain("Dry run, nothing was changed. Would remove:");
       expect(result.stdout).toContain("bookings (contact name and phone, notes, case reference, free text): 1\n");
       expect(result.stdout).toContain("SMS texts: 1\n");
+      expect(result.stdout).toMatch(/^ {2}records of reads of phone numbers and IBANs from before \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(READ_AUDIT_RETENTION_DAYS=365\): 1$/m);
       expect(await snapshot()).toEqual(before);
+      expect(before.events).toHaveLength(3);
       expect(before.old.contactName).toBe("Frau Schmitz");
     },
     STEP_TIMEOUT_MS,
   );
 
   it(
-    "without --dry-run removes it: old contact data, free text and SMS texts go, recent data and finance records stay",
+    "without --dry-run removes it: old contact data, free text, SMS texts and records of reads go, recent data, other history and finance records stay",
     async () => {
       const result = await retention([]);
       expect(result.code, result.stderr).toBe(0);
@@ -87,10 +96,13 @@ describe.sequential(`npm run retention (${onPostgres ? "PostgreSQL server" : "em
       expect(after.recent).toEqual({ contactName: "Frau Schmitz", notes: "Klientin spricht nur Dari", personalDataRemovedAt: null });
       expect(after.recentSms).toEqual({ body: "Dolmetscheinsatz 4712: Dari", redactedAt: null });
       expect(after.allowance).toEqual({ amountCents: 2000, status: "paid" });
+      expect(result.stdout).toMatch(/records of reads of phone numbers and IBANs from before .*: 1$/m);
+      expect(after.events).toEqual([ids.recentRead, ids.optOut].sort());
 
       const again = await retention(["--dry-run"]);
       expect(again.stdout).toContain("bookings (contact name and phone, notes, case reference, free text): 0\n");
       expect(again.stdout).toContain("SMS texts: 0\n");
+      expect(again.stdout).toMatch(/records of reads of phone numbers and IBANs from before .*: 0$/m);
     },
     2 * STEP_TIMEOUT_MS,
   );

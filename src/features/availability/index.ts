@@ -10,8 +10,9 @@ const putAvailabilityRoute = defineRoute({
   path: "/v1/interpreters/{id}/availability",
   tags,
   summary: "Set an interpreter's weekly availability and absences",
-  description: "Weekly slots in local time (Europe/Berlin; 1 = Monday; `to` may be 24:00), absences as inclusive dates. Replaces both lists.",
+  description: "Weekly slots in local time (Europe/Berlin; 1 = Monday; `to` may be 24:00), absences as inclusive dates. Replaces both lists. 409 (`details.reason: \"erased\"`) for an erased person.",
   roles: ["coordinator"],
+  errors: [409],
   request: { params: IdParamSchema, body: jsonBody(AvailabilitySchema) },
   responses: { 200: jsonContent(AvailabilityViewSchema, "The stored availability") },
 });

@@ -7,7 +7,7 @@ import { IdParamSchema, TimestampSchema, text } from "../../lib/common-schemas";
 import { createRouter } from "../../lib/create-router";
 import { defineRoute, jsonBody, jsonContent } from "../../lib/define-route";
 import { isUuid } from "../../lib/pagination";
-import { requireInterpreter } from "../interpreters/interpreters.service";
+import { lockLiveInterpreter, requireInterpreter } from "../interpreters/interpreters.service";
 
 const CreateBlockSchema = z
   .strictObject({
@@ -31,19 +31,25 @@ const toView = (row: InterpreterBlock) => ({
 export function createBlockService(db: Database) {
   const { prisma } = db;
   return {
+    /** Under the person's row lock, so a block (and its reason) never lands on a person erased meanwhile. */
     async create(actor: Actor, interpreterId: string, input: z.infer<typeof CreateBlockSchema>) {
-      await requireInterpreter(db, interpreterId);
-      if (!isUuid(input.organisationId) || !(await prisma.organisation.findUnique({ where: { id: input.organisationId } }))) {
-        throw validationError(`No organisation with id ${input.organisationId}.`, [
-          { path: ["organisationId"], message: "Unknown organisation", code: "unknown_reference", in: "body" },
-        ]);
-      }
-      try {
-        return toView(await prisma.interpreterBlock.create({ data: { interpreterId, ...input, createdByKeyId: actor.keyId } }));
-      } catch (error) {
+      return prisma.$transaction(async (tx) => {
+        await lockLiveInterpreter(tx, interpreterId);
+        if (!isUuid(input.organisationId) || !(await tx.organisation.findUnique({ where: { id: input.organisationId } }))) {
+          throw validationError(`No organisation with id ${input.organisationId}.`, [
+            { path: ["organisationId"], message: "Unknown organisation", code: "unknown_reference", in: "body" },
+          ]);
+        }
+        // Every writer of this person's blocks holds the lock now, so this check is not outrun.
+        if (await tx.interpreterBlock.findUnique({ where: { interpreterId_organisationId: { interpreterId, organisationId: input.organisationId } } })) {
+          throw new ApiError("CONFLICT", "This interpreter is already blocked for this organisation.");
+        }
+        return toView(await tx.interpreterBlock.create({ data: { interpreterId, ...input, createdByKeyId: actor.keyId } }));
+      }).catch((error: unknown) => {
+        // The unique key stays the last word, should a writer without the lock ever be added.
         if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION) throw new ApiError("CONFLICT", "This interpreter is already blocked for this organisation.");
         throw error;
-      }
+      });
     },
     async list(interpreterId: string) {
       await requireInterpreter(db, interpreterId);

@@ -4,6 +4,7 @@ import { parseInterpreterCsv, type CsvProblem } from "../../domain/interpreter-c
 import { normaliseMobileNumber } from "../../domain/phone";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
+import type { Prisma } from "../../generated/prisma/client";
 import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPaths } from "../../lib/storable-text";
 import { CreateInterpreterSchema, UpdateInterpreterSchema, type UpdateInterpreter } from "./interpreters.schemas";
 import { consentTime, interpreterColumns, phoneConflict } from "./interpreters.service";
@@ -25,6 +26,34 @@ function zodProblems(line: number, error: z.ZodError): CsvProblem[] {
     field: issue.path.map(String).join(".") || "(row)",
     message: issue.message,
   }));
+}
+
+/**
+ * Locks the people a file updates (in id order, as every lock of several people) and checks that
+ * each is still the one the phone number named when the file was read. A person erased meanwhile
+ * (the number is then a placeholder) or given another number refuses the whole file with 409:
+ * writing on would give an erased person a name and number again.
+ */
+async function lockMatches(tx: Prisma.TransactionClient, matches: { line: number; id: string; phone: string }[]): Promise<void> {
+  if (matches.length === 0) return;
+  const rows = await tx.$queryRaw<{ id: string; phone: string; erasedAt: Date | null; pseudonym: string | null }[]>`
+    SELECT i."id"::text AS "id", i."phone", i."erasedAt", i."pseudonym" FROM "Interpreter" i
+    WHERE i."id" = ANY(${matches.map((match) => match.id)}::uuid[]) ORDER BY i."id" FOR UPDATE`;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  for (const { line, id, phone } of matches) {
+    const row = byId.get(id);
+    if (row?.erasedAt) {
+      throw new ApiError("CONFLICT", `The file was not imported: the person of row ${line} was erased meanwhile. Import the file again (the number then registers a new person).`, {
+        reason: "erased",
+        row: line,
+        pseudonym: row.pseudonym,
+        erasedAt: row.erasedAt.toISOString(),
+      });
+    }
+    if (row?.phone !== phone) {
+      throw new ApiError("CONFLICT", `The file was not imported: the person of row ${line} got another phone number meanwhile. Import the file again.`, { reason: "changed", row: line });
+    }
+  }
 }
 
 /**
@@ -84,6 +113,7 @@ export function createInterpreterImportService({ db, clock }: { db: Database; cl
       const now = clock.now();
       const done = await prisma
         .$transaction(async (tx) => {
+          await lockMatches(tx, planned.flatMap((plan) => (plan.match ? [{ line: plan.line, id: plan.match.id, phone: plan.match.phone }] : [])));
           const results: ImportResult["rows"] = [];
           for (const plan of planned) {
             const { input, match } = plan;

@@ -76,6 +76,7 @@ export const importInterpretersRoute = defineRoute({
     "`languages`: `ar (levantinisch): native, de: fluent`; `modes`: `onsite|phone`; `trainings`: `Grundkurs (2026-03-14) | Trauma (2026-05-02)`;",
     "yes/no cells: ja/nein. A phone number already registered updates that person with the file's columns.",
     "Any problem rejects the whole file with 422 and `details` listing each problem with `row` (line in the file) and field.",
+    "409 with `details.reason` `erased` (or `changed`) when a person the file updates was erased (or got another number) while the file was being imported: nothing is imported; import it again.",
   ].join(" "),
   roles: ["coordinator"],
   errors: [400, 409, 413, 415],

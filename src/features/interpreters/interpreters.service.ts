@@ -1,5 +1,5 @@
 import { canSeeInterpreterContactData, type Actor } from "../../auth/actor";
-import { PRISMA_RECORD_NOT_FOUND, PRISMA_UNIQUE_VIOLATION, likeLiteral, prismaErrorCode, type Database } from "../../db/database";
+import { PRISMA_UNIQUE_VIOLATION, likeLiteral, prismaErrorCode, type Database } from "../../db/database";
 import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
@@ -92,6 +92,30 @@ export async function requireInterpreter(db: Database, id: string, options: { al
   if (row.erasedAt && !options.allowErased) throw erasedConflict({ pseudonym: row.pseudonym, erasedAt: row.erasedAt });
 }
 
+/**
+ * Locks the interpreter's row until the transaction ends and refuses an erased person, so that what
+ * the transaction then writes (availability, blocks, languages) can never land on a person erased
+ * meanwhile: the erasure holds the same lock while it deletes, and whoever comes second sees the
+ * first one's result. Takes only this lock, so the order "booking rows, then the interpreter row"
+ * that the erasure and assignments keep is respected.
+ *
+ * @throws {ApiError} NOT_FOUND unless the interpreter exists; CONFLICT (reason "erased") for an erased one
+ * @example
+ * await prisma.$transaction(async (tx) => {
+ *   await lockLiveInterpreter(tx, interpreterId);
+ *   await tx.absence.create({ data: { interpreterId, fromDate, toDate } });
+ * });
+ */
+export async function lockLiveInterpreter(tx: Prisma.TransactionClient, id: string): Promise<void> {
+  // Read committed: after waiting for an erasure's lock, this reads the row as the erasure left it.
+  const [row] = isUuid(id)
+    ? await tx.$queryRaw<{ erasedAt: Date | null; pseudonym: string | null }[]>`
+        SELECT "erasedAt", "pseudonym" FROM "Interpreter" WHERE "id" = ${id}::uuid FOR UPDATE`
+    : [];
+  if (!row) throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
+  if (row.erasedAt) throw erasedConflict({ pseudonym: row.pseudonym, erasedAt: row.erasedAt });
+}
+
 export function createInterpreterService({ db, clock }: { db: Database; clock: Clock }) {
   const { prisma } = db;
 
@@ -154,19 +178,19 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
     },
 
     async update(actor: Actor, id: string, input: UpdateInterpreter): Promise<InterpreterView> {
-      const current = await findRow(id);
-      if (current.erasedAt) throw erasedConflict({ pseudonym: current.pseudonym, erasedAt: current.erasedAt });
       const row = await prisma
         .$transaction(async (tx) => {
+          // First the person's row (as the erasure does before it deletes the lists), then the lists.
+          await lockLiveInterpreter(tx, id);
+          const current = await tx.interpreter.findUniqueOrThrow({ where: { id }, select: { smsConsentAt: true } });
           if (input.languages) {
             await tx.interpreterLanguage.deleteMany({ where: { interpreterId: id } });
           }
           if (input.trainings) {
             await tx.interpreterTraining.deleteMany({ where: { interpreterId: id } });
           }
-          // `erasedAt: null`: an erasure committed meanwhile makes this match nothing (P2025, below).
           return tx.interpreter.update({
-            where: { id, erasedAt: null },
+            where: { id },
             data: {
               ...interpreterColumns(input, consentTime(input.smsConsent, current.smsConsentAt, clock.now())),
               ...(input.languages ? { languages: { create: languageRows(input.languages) } } : {}),
@@ -175,10 +199,7 @@ export function createInterpreterService({ db, clock }: { db: Database; clock: C
             include: INTERPRETER_INCLUDE,
           });
         })
-        .catch(async (error: unknown) => {
-          if (prismaErrorCode(error) === PRISMA_RECORD_NOT_FOUND) await requireInterpreter(db, id);
-          return phoneConflict(error);
-        });
+        .catch(phoneConflict);
       return toInterpreterView(row, actor);
     },
   };

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/database";
-import { retentionCutoff } from "../../domain/data-protection";
+import { readAuditCutoff, retentionCutoff } from "../../domain/data-protection";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
+import { PERSONAL_DATA_READ } from "./read-audit";
 
 export const RETENTION_JOB = "retention";
 /** Rows changed per statement: short transactions, and a statement timeout is never hit. */
@@ -17,6 +18,10 @@ export interface RetentionResult {
   bookingEvents: number;
   /** SMS whose text was removed. */
   smsMessages: number;
+  /** Records of reads of phone numbers and IBANs from before this instant go (READ_AUDIT_RETENTION_DAYS). */
+  readAuditCutoff: string;
+  /** Records of reads (`personal_data_read` history entries) that were deleted. */
+  readAuditEntries: number;
 }
 
 export interface RetentionDeps {
@@ -24,6 +29,8 @@ export interface RetentionDeps {
   clock: Clock;
   logger: Logger;
   retentionMonths: number;
+  /** Days a record of a read of personal data is kept (who read a phone number or IBAN, when). */
+  readAuditRetentionDays: number;
 }
 
 /**
@@ -31,23 +38,33 @@ export interface RetentionDeps {
  * references and free text (completion notes, cancellation and history reasons, which people
  * write names into) of bookings that ended before the cutoff, and the text of SMS sent or
  * received before it. Finance records (allowances, export batches) and the structure of
- * bookings (time, language, organisation, status, interpreter) stay.
+ * bookings (time, language, organisation, status, interpreter) stay. Records of who read an
+ * interpreter's phone number or IBAN go after READ_AUDIT_RETENTION_DAYS (the person's other
+ * history entries, erasure and SMS opt-out, stay).
  *
  * @example
- * const retention = createRetentionService({ db, clock, logger, retentionMonths: 24 });
+ * const retention = createRetentionService({ db, clock, logger, retentionMonths: 24, readAuditRetentionDays: 365 });
  * await retention.runIfDue(); // null when another instance ran it in the last 24 hours
  */
 export function createRetentionService(deps: RetentionDeps) {
   const { prisma } = deps.db;
 
-  async function count(cutoff: Date): Promise<Omit<RetentionResult, "dryRun" | "cutoff">> {
-    const [row] = await prisma.$queryRaw<{ bookings: number; bookingEvents: number; smsMessages: number }[]>`
+  type Counts = Omit<RetentionResult, "dryRun" | "cutoff" | "readAuditCutoff">;
+
+  async function count(cutoff: Date, readCutoff: Date): Promise<Counts> {
+    const [row] = await prisma.$queryRaw<Counts[]>`
       SELECT
         (SELECT count(*)::int FROM "Booking" WHERE "endsAt" < ${cutoff} AND "personalDataRemovedAt" IS NULL) AS "bookings",
         (SELECT count(*)::int FROM "BookingEvent" e JOIN "Booking" b ON b."id" = e."bookingId"
           WHERE b."endsAt" < ${cutoff} AND b."personalDataRemovedAt" IS NULL AND (e."reason" IS NOT NULL OR e."actorPhone" IS NOT NULL)) AS "bookingEvents",
-        (SELECT count(*)::int FROM "SmsMessage" WHERE "createdAt" < ${cutoff} AND "redactedAt" IS NULL AND "status" NOT IN ('queued', 'sending')) AS "smsMessages"`;
-    return { bookings: Number(row?.bookings ?? 0), bookingEvents: Number(row?.bookingEvents ?? 0), smsMessages: Number(row?.smsMessages ?? 0) };
+        (SELECT count(*)::int FROM "SmsMessage" WHERE "createdAt" < ${cutoff} AND "redactedAt" IS NULL AND "status" NOT IN ('queued', 'sending')) AS "smsMessages",
+        (SELECT count(*)::int FROM "InterpreterEvent" WHERE "action" = ${PERSONAL_DATA_READ} AND "at" < ${readCutoff}) AS "readAuditEntries"`;
+    return {
+      bookings: Number(row?.bookings ?? 0),
+      bookingEvents: Number(row?.bookingEvents ?? 0),
+      smsMessages: Number(row?.smsMessages ?? 0),
+      readAuditEntries: Number(row?.readAuditEntries ?? 0),
+    };
   }
 
   async function redactBookings(cutoff: Date, now: Date): Promise<{ bookings: number; bookingEvents: number }> {
@@ -93,19 +110,37 @@ export function createRetentionService(deps: RetentionDeps) {
     }
   }
 
+  async function pruneReadAudit(cutoff: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      // Oldest first along the ("action", "at") index; a batch per statement keeps each one short.
+      const deleted = await prisma.$executeRaw`
+        WITH "due" AS (
+          SELECT "id" FROM "InterpreterEvent" WHERE "action" = ${PERSONAL_DATA_READ} AND "at" < ${cutoff}
+          ORDER BY "at", "id" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
+        )
+        DELETE FROM "InterpreterEvent" e USING "due" WHERE e."id" = "due"."id"`;
+      total += deleted;
+      if (deleted < BATCH) return total;
+    }
+  }
+
   /**
    * Runs the retention job now; `dryRun` only counts what would go and changes nothing.
    *
    * @example
-   * await retention.run({ dryRun: true }); // { dryRun: true, cutoff: "2024-11-24T08:00:00.000Z", bookings: 12, bookingEvents: 40, smsMessages: 96 }
+   * await retention.run({ dryRun: true }); // { dryRun: true, cutoff: "2024-11-24T08:00:00.000Z", bookings: 12, bookingEvents: 40, smsMessages: 96, readAuditCutoff: "2025-11-24T08:00:00.000Z", readAuditEntries: 5310 }
    */
   async function run(options: { dryRun: boolean }): Promise<RetentionResult> {
     const now = deps.clock.now();
     const cutoff = retentionCutoff(now, deps.retentionMonths);
-    if (options.dryRun) return { dryRun: true, cutoff: cutoff.toISOString(), ...(await count(cutoff)) };
+    const readCutoff = readAuditCutoff(now, deps.readAuditRetentionDays);
+    const cutoffs = { cutoff: cutoff.toISOString(), readAuditCutoff: readCutoff.toISOString() };
+    if (options.dryRun) return { dryRun: true, ...cutoffs, ...(await count(cutoff, readCutoff)) };
     const bookings = await redactBookings(cutoff, now);
     const smsMessages = await redactSms(cutoff, now);
-    return { dryRun: false, cutoff: cutoff.toISOString(), ...bookings, smsMessages };
+    const readAuditEntries = await pruneReadAudit(readCutoff);
+    return { dryRun: false, ...cutoffs, ...bookings, smsMessages, readAuditEntries };
   }
 
   return {

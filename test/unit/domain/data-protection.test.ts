@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { erasedName, erasedPhone, isErasedPhone, pseudonymFrom, retentionCutoff } from "../../../src/domain/data-protection";
+import { erasedName, erasedPhone, isErasedPhone, pseudonymFrom, readAuditCutoff, retentionCutoff } from "../../../src/domain/data-protection";
 import { normaliseMobileNumber } from "../../../src/domain/phone";
 
 describe("retention cutoff", () => {
@@ -15,6 +15,15 @@ describe("retention cutoff", () => {
     expect(retentionCutoff(new Date("2028-02-29T11:00:00Z"), 12).toISOString()).toBe("2027-02-28T11:00:00.000Z");
     expect(retentionCutoff(new Date("2028-03-31T10:00:00Z"), 1).toISOString()).toBe("2028-02-29T11:00:00.000Z");
     expect(retentionCutoff(new Date("2026-11-30T23:00:00Z"), 24).toISOString()).toBe("2024-11-30T23:00:00.000Z"); // 00:00 on 1 Dec
+  });
+});
+
+describe("read audit cutoff", () => {
+  it("is the same Berlin wall-clock time the given number of calendar days earlier", () => {
+    expect(readAuditCutoff(new Date("2026-11-24T08:00:00Z"), 365).toISOString()).toBe("2025-11-24T08:00:00.000Z");
+    expect(readAuditCutoff(new Date("2028-03-01T08:00:00.250Z"), 1).toISOString()).toBe("2028-02-29T08:00:00.250Z");
+    // 09:00 in Berlin on both days, across the change to summer time (29 March 2026).
+    expect(readAuditCutoff(new Date("2026-04-02T07:00:00Z"), 7).toISOString()).toBe("2026-03-26T08:00:00.000Z");
   });
 });
 
