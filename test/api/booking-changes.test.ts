@@ -1,18 +1,26 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordingSmsSender } from "../../src/sms/sms-sender";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, type ApiClient, type TestContext } from "../helpers/test-app";
+import { serverPrivateDatabase } from "../helpers/test-database";
 
 describe("PATCH /v1/bookings/{id}", () => {
   let ctx: TestContext;
+  // On the PostgreSQL server a database of this file's own: its ticks act on the whole database.
+  let own: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   let sms: RecordingSmsSender;
   let requester: ApiClient;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    own = await serverPrivateDatabase("bookingchanges");
+    ctx = await createTestContext(own ? { deps: { db: own.db } } : {});
     sms = ctx.deps.sms as RecordingSmsSender;
     requester = (await ctx.newRequester()).client;
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
   });
 
   async function interpreter() {

@@ -7,6 +7,7 @@ import {
   type ApiClient,
   type TestContext,
 } from "../helpers/test-app";
+import { serverPrivateDatabase } from "../helpers/test-database";
 import { cryptoRandom, type RandomSource } from "../../src/lib/random";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, ISO_TIMESTAMP, UUID } from "../helpers/fixtures";
@@ -27,10 +28,17 @@ const utc = (iso: string) => new Date(iso).toISOString();
 
 describe("/v1/bookings", () => {
   let ctx: TestContext;
+  // On the PostgreSQL server a database of this file's own: its ticks act on the whole database.
+  let privateDb: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   const organisationsToClean: string[] = [];
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    privateDb = await serverPrivateDatabase("bookings");
+    ctx = await createTestContext(privateDb ? { deps: { db: privateDb.db } } : {});
+  });
+
+  afterAll(async () => {
+    await privateDb?.dispose();
   });
 
   beforeEach(() => {
@@ -292,7 +300,7 @@ describe("/v1/bookings", () => {
           return bytes;
         },
       };
-      const own = await createTestContext({ deps: { random } });
+      const own = await createTestContext({ deps: { random, ...(privateDb ? { db: privateDb.db } : {}) } });
       own.clock.set(NOW);
       const org = await newOrganisation(own.coordinator);
       organisationsToClean.push(org.id);
@@ -521,7 +529,7 @@ describe("/v1/bookings", () => {
     });
 
     it("shows requesters the phone when the pool shares it", async () => {
-      const sharing = await createTestContext({ config: { SHARE_INTERPRETER_PHONE: "true" } });
+      const sharing = await createTestContext({ config: { SHARE_INTERPRETER_PHONE: "true" }, ...(privateDb ? { deps: { db: privateDb.db } } : {}) });
       sharing.clock.set(NOW);
       const own = await sharing.newRequester();
       organisationsToClean.push(own.organisationId);

@@ -1,9 +1,10 @@
 import ICAL from "ical.js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordingSmsSender } from "../../src/sms/sms-sender";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, uniqueToken, type ApiClient, type TestContext } from "../helpers/test-app";
+import { serverPrivateDatabase } from "../helpers/test-database";
 import { recordSecret } from "../helpers/test-logs";
 import { PUBLIC_BASE_URL, sendSms, smsTestConfig } from "../helpers/twilio";
 
@@ -46,6 +47,8 @@ function parseFeed(text: string): FeedEvent[] {
 
 describe("calendar feeds", () => {
   let ctx: TestContext;
+  // On the PostgreSQL server a database of this file's own: its ticks act on the whole database.
+  let own: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   let sms: RecordingSmsSender;
   let requester: ApiClient;
   let organisationName: string;
@@ -54,7 +57,8 @@ describe("calendar feeds", () => {
   const LANGUAGE = "fj";
 
   beforeAll(async () => {
-    ctx = await createTestContext({ config: smsTestConfig });
+    own = await serverPrivateDatabase("calendar");
+    ctx = await createTestContext({ config: smsTestConfig, ...(own ? { deps: { db: own.db } } : {}) });
     sms = ctx.deps.sms as RecordingSmsSender;
     organisationName = `Schule Am Park ${uniqueToken()}`;
     requester = (await ctx.newRequester({ name: organisationName, kind: "school" })).client;
@@ -65,6 +69,10 @@ describe("calendar feeds", () => {
     };
     amina = await person("Amina Calendar");
     bilal = await person("Bilal Calendar");
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
   });
 
   async function booking(startsAt: string, extra: Record<string, unknown> = {}) {
@@ -245,7 +253,7 @@ describe("calendar feeds", () => {
   });
 
   it("builds the address from the request's origin when PUBLIC_BASE_URL is not set", async () => {
-    const local = await createTestContext();
+    const local = await createTestContext(own ? { deps: { db: own.db } } : {});
     const person = await newInterpreter(local.coordinator, { languages: [{ code: LANGUAGE, level: "native" }] });
     const created = await local.coordinator.post(`/v1/interpreters/${person.id}/calendar-token`);
     expect(created.status).toBe(201);

@@ -55,3 +55,19 @@ export async function privateDatabase(label: string, poolSize = 20): Promise<{ d
   await db.migrate();
   return { db, dispose: () => db.close() };
 }
+
+/**
+ * A database of the test file's own on the PostgreSQL server, null on the embedded project. For
+ * files whose dispatch ticks act on the whole database: on the server the test files of both
+ * workers run at the same moment on the run's database, and a tick of another file (at another
+ * fake time) would expire, remind or deliver this file's rows — its SMS then go out through the
+ * other file's fake sender — and this file's ticks theirs. On the embedded project each worker has
+ * a database of its own and runs its files one after another, so the shared one serves.
+ *
+ * @example
+ * own = await serverPrivateDatabase("calendar");
+ * ctx = await createTestContext({ config, ...(own ? { deps: { db: own.db } } : {}) });
+ */
+export async function serverPrivateDatabase(label: string, poolSize = 10): Promise<{ db: NodeDatabase; dispose(): Promise<void> } | null> {
+  return testDbKind() === "postgres" ? privateDatabase(label, poolSize) : null;
+}

@@ -1,19 +1,27 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
 import { ALL_WEEK } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../../helpers/test-app";
+import { serverPrivateDatabase } from "../../helpers/test-database";
 import { replyOf, smsTestConfig } from "../../helpers/twilio";
 import { sendSms } from "./settled-sms";
 
 describe("SMS dispatch end to end", () => {
   let ctx: TestContext;
+  // On the PostgreSQL server a database of this file's own: its ticks act on the whole database.
+  let own: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   let sms: RecordingSmsSender;
   let organisationId: string;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ config: { ...smsTestConfig, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "2" } });
+    own = await serverPrivateDatabase("dispatchflow");
+    ctx = await createTestContext({ config: { ...smsTestConfig, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "2" }, ...(own ? { deps: { db: own.db } } : {}) });
     sms = ctx.deps.sms as RecordingSmsSender;
     organisationId = (await newOrganisation(ctx.coordinator, { name: "Jobcenter Düren" })).id;
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
   });
 
   async function interpreter(name: string) {

@@ -5,12 +5,13 @@
 // own rows in the database, never at what a RecordingSmsSender saw, and every test books a
 // language of its own, so the candidates of an automatic wave are only its own interpreters.
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { germanLanguageName } from "../../../src/domain/languages";
 import { smsTexts } from "../../../src/domain/sms-texts";
 import { expectError, expectValidationError } from "../../helpers/assertions";
 import { ALL_WEEK } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, uniqueMobile, toE164, type TestContext } from "../../helpers/test-app";
+import { serverPrivateDatabase } from "../../helpers/test-database";
 import { PUBLIC_BASE_URL, POOL_NUMBER, TWILIO_TEST_TOKEN, messageSid, postTwilioWebhook, replyOf, smsTestConfig } from "../../helpers/twilio";
 import { sendSms } from "./settled-sms";
 
@@ -73,14 +74,21 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
 
 describe("POST /v1/sms/inbound", () => {
   let ctx: TestContext;
+  // On the PostgreSQL server a database of this file's own: its ticks act on the whole database.
+  let own: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   let organisationId: string;
   let organisationName: string;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ config: CONFIG });
+    own = await serverPrivateDatabase("inbound");
+    ctx = await createTestContext({ config: CONFIG, ...(own ? { deps: { db: own.db } } : {}) });
     const organisation = await newOrganisation(ctx.coordinator);
     organisationId = organisation.id;
     organisationName = organisation.name;
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
   });
 
   beforeEach(() => {
@@ -215,7 +223,7 @@ describe("POST /v1/sms/inbound", () => {
     });
 
     it("answers 503 in the error format when no TWILIO_AUTH_TOKEN is configured", async () => {
-      const unconfigured = await createTestContext({ config: { OFFER_TTL_MINUTES: CONFIG.OFFER_TTL_MINUTES } });
+      const unconfigured = await createTestContext({ config: { OFFER_TTL_MINUTES: CONFIG.OFFER_TTL_MINUTES }, ...(own ? { deps: { db: own.db } } : {}) });
       const response = await sendSms(unconfigured, person.phone, `JA ${job.code}`);
       expectError(response, 503, "SERVICE_UNAVAILABLE");
       expect((response.body as unknown as { error: unknown }).error).toEqual({ code: "SERVICE_UNAVAILABLE", message: expect.stringMatching(/TWILIO_AUTH_TOKEN/), details: null, requestId: expect.any(String) });
@@ -301,7 +309,7 @@ describe("POST /v1/sms/inbound", () => {
     });
 
     it("ABSAGE with AUTO_DISPATCH=true restarts dispatch: the next candidate is asked", async () => {
-      const auto = await createTestContext({ config: { ...CONFIG, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "1" } });
+      const auto = await createTestContext({ config: { ...CONFIG, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "1" }, ...(own ? { deps: { db: own.db } } : {}) });
       auto.clock.set(NOW);
       const organisation = await newOrganisation(auto.coordinator);
       const first = await interpreter(LANGUAGE.absageAuto, auto);
@@ -499,7 +507,7 @@ describe("POST /v1/sms/inbound", () => {
     });
 
     it("with AUTO_DISPATCH=true, STOP starts the next wave at once for every job that waited for the answer", async () => {
-      const auto = await createTestContext({ config: { ...CONFIG, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "1" } });
+      const auto = await createTestContext({ config: { ...CONFIG, AUTO_DISPATCH: "true", OFFER_WAVE_SIZE: "1" }, ...(own ? { deps: { db: own.db } } : {}) });
       auto.clock.set(NOW);
       const organisation = await newOrganisation(auto.coordinator);
       const quitter = await interpreter(LANGUAGE.optOutAuto, auto);

@@ -11,14 +11,12 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type NodeDatabase } from "../../../src/db/open-database";
 import { countSegments } from "../../../src/domain/sms-segments";
 import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
 import { expectError, expectValidationError } from "../../helpers/assertions";
 import { ALL_WEEK, ISO_TIMESTAMP, NIL_UUID, UUID } from "../../helpers/fixtures";
-import { createScratchDatabase, dropScratchDatabase } from "../../helpers/postgres-admin";
 import { createTestContext, newInterpreter, newOrganisation, type ApiClient, type TestContext } from "../../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../../helpers/test-database";
+import { serverPrivateDatabase } from "../../helpers/test-database";
 import { replyOf, smsTestConfig } from "../../helpers/twilio";
 import { sendSms } from "./settled-sms";
 
@@ -53,30 +51,15 @@ interface Message {
   interpreterId: string | null;
 }
 
-/** A database of this file's own on the PostgreSQL server; null on the embedded one (see the top). */
-async function privateDatabase(): Promise<{ db: NodeDatabase; dispose(): Promise<void> } | null> {
-  if (testDbKind() !== "postgres") return null;
-  const url = await createScratchDatabase(postgresBaseUrl(), "offers");
-  const db = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize: 10 });
-  await db.migrate();
-  return {
-    db,
-    async dispose() {
-      await db.close();
-      await dropScratchDatabase(url);
-    },
-  };
-}
-
 describe("SMS offers, the dispatch tick, notices and webhooks", () => {
-  let own: Awaited<ReturnType<typeof privateDatabase>>;
+  let own: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   let ctx: TestContext;
   let sms: RecordingSmsSender;
   let organisationId: string;
   let organisationName: string;
 
   beforeAll(async () => {
-    own = await privateDatabase();
+    own = await serverPrivateDatabase("offers");
     // A fast send rate: the outbox paces sends with the (fake) clock, which would drift otherwise.
     ctx = await createTestContext({ config: { ...smsTestConfig, SMS_RATE_PER_SECOND: "50" }, ...(own ? { deps: { db: own.db } } : {}) });
     sms = ctx.deps.sms as RecordingSmsSender;

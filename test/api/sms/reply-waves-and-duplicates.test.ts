@@ -4,12 +4,13 @@
 // which runs after the answer (handed to the ExecutionContext) and, if that work is lost, is sent by
 // the dispatch tick. Runs in the "embedded" and the "postgres" project; every test books a language
 // of its own, so automatic waves only reach this file's interpreters.
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInboundService } from "../../../src/features/sms/inbound.service";
 import { createPostcodeService } from "../../../src/features/postcodes/postcodes.service";
 import { smsTexts } from "../../../src/domain/sms-texts";
 import { ALL_WEEK } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../../helpers/test-app";
+import { serverPrivateDatabase } from "../../helpers/test-database";
 import { POOL_NUMBER, messageSid, replyOf, smsTestConfig } from "../../helpers/twilio";
 import { AfterAnswer, sendSms } from "./settled-sms";
 
@@ -25,11 +26,18 @@ function nextStart(): string {
 
 describe("POST /v1/sms/inbound: repeated deliveries at once, and the next wave after the answer", () => {
   let ctx: TestContext;
+  // On the PostgreSQL server a database of this file's own: its ticks act on the whole database.
+  let own: Awaited<ReturnType<typeof serverPrivateDatabase>>;
   let organisationId: string;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ config: CONFIG });
+    own = await serverPrivateDatabase("replies");
+    ctx = await createTestContext({ config: CONFIG, ...(own ? { deps: { db: own.db } } : {}) });
     organisationId = (await newOrganisation(ctx.coordinator)).id;
+  });
+
+  afterAll(async () => {
+    await own?.dispose();
   });
 
   beforeEach(() => {
