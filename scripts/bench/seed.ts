@@ -26,6 +26,32 @@ export function interpreterPhone(n: number): string {
 
 export type Progress = (message: string) => void;
 
+/** Whether a session may turn triggers off (superusers only); learnt on first use. */
+const mayDisableTriggers = new WeakMap<SqlSession, boolean>();
+
+/**
+ * Runs a bulk insert script with triggers off (`session_replication_role = replica`): the
+ * foreign-key checks (one row lock per inserted row and reference) and the latest-assignment
+ * trigger made seeding a million bookings or allowances about 3× slower (100,000 bookings: 30.6 s
+ * with them, 8.6 s without). The seed's rows refer to each other correctly by construction, and
+ * `seedPastAssignments` sets the latest assignments itself. Where the role may not be changed (no
+ * superuser), the script runs with triggers.
+ */
+async function bulkInsert(session: SqlSession, script: string): Promise<void> {
+  if (mayDisableTriggers.get(session) !== false) {
+    try {
+      await session.exec(`BEGIN; SET LOCAL session_replication_role = replica; ${script}; COMMIT;`);
+      mayDisableTriggers.set(session, true);
+      return;
+    } catch (error) {
+      await session.exec("ROLLBACK").catch(() => {});
+      if (mayDisableTriggers.get(session) === true || !/permission denied|42501/i.test(String((error as { code?: string }).code ?? error))) throw error;
+      mayDisableTriggers.set(session, false);
+    }
+  }
+  await session.exec(script);
+}
+
 /** Runs `insert(from, to)` over [first, first + count) in chunks, reporting rows done. */
 async function chunked(label: string, first: number, count: number, progress: Progress, insert: (from: number, to: number) => Promise<void>) {
   const started = Date.now();
@@ -55,7 +81,7 @@ export async function seedOrganisation(session: SqlSession): Promise<string> {
 export async function seedInterpreters(session: SqlSession, first: number, count: number, progress: Progress): Promise<void> {
   const languages = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + g % ${LANGUAGES.length}]`;
   await chunked("interpreters", first, count, progress, async (from, to) => {
-    await session.exec(`
+    await bulkInsert(session, `
       INSERT INTO "Interpreter" ("id", "name", "phone", "gender", "qualification", "modes", "iban", "smsConsentAt", "active", "updatedAt")
       SELECT ${idSql("10000000", "g")}, 'Dolmetscher/in ' || g, '+49151' || lpad(g::text, 8, '0'),
              (ARRAY['female','male'])[1 + g % 2]::"Gender", (ARRAY['volunteer','trained','certified'])[1 + g % 3]::"Qualification",
@@ -67,7 +93,7 @@ export async function seedInterpreters(session: SqlSession, first: number, count
       SELECT ${idSql("11000000", "g * 2 + 1")}, ${idSql("10000000", "g")}, 'de', 'fluent'::"LanguageLevel" FROM generate_series(${from}, ${to - 1}) AS g;
       INSERT INTO "AvailabilitySlot" ("id", "interpreterId", "weekday", "fromMinute", "toMinute")
       SELECT ${idSql("12000000", "g * 7 + w - 1")}, ${idSql("10000000", "g")}, w, 0, 1440
-      FROM generate_series(${from}, ${to - 1}) AS g, generate_series(1, 7) AS w;`);
+      FROM generate_series(${from}, ${to - 1}) AS g, generate_series(1, 7) AS w`);
   });
 }
 
@@ -95,17 +121,17 @@ export async function seedPastAssignments(session: SqlSession, plan: PastAssignm
   const start = `date_trunc('day', now()) - make_interval(days => (${week} * 7 + 1 + ${interpreter} % 7)::int) + make_interval(hours => (8 + ${interpreter} % 8)::int)`;
   const language = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + ${interpreter} % ${LANGUAGES.length}]`;
   await chunked("past assignments", plan.firstBooking, plan.count, progress, async (from, to) => {
-    await session.exec(`
+    await bulkInsert(session, `
       INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status",
                              "interpreterId", "assignedAt", "outcome", "completedAt", "createdAt", "updatedAt")
       SELECT ${idSql("20000000", "k")}, (1000 + k % 9000)::text, '${plan.organisationId}', ${language}, s, s + interval '60 minutes', 60, 'phone', 'completed',
              ${idSql("10000000", interpreter)}, s - interval '3 days', 'done', s + interval '60 minutes', s - interval '5 days', now()
-      FROM generate_series(${from}, ${to - 1}) AS k, LATERAL (SELECT ${start} AS s) AS t;`);
-    // Fresh statistics for the next chunk: with those of a nearly empty table the planner probes
-    // each person's history for the latest-assignment trigger through the exclusion constraint's
-    // GiST index (~9 ms a person instead of 0.01 on the b-tree) — 25× slower seeding.
-    await session.exec(`ANALYZE "Booking"`);
+      FROM generate_series(${from}, ${to - 1}) AS k, LATERAL (SELECT ${start} AS s) AS t`);
   });
+  // What the latest-assignment trigger keeps, for the people of these bookings, in one statement.
+  await session.exec(`
+    SELECT "refresh_latest_assignment_of"(array_agg(${idSql("10000000", "g")}))
+    FROM generate_series(${plan.firstInterpreter}, ${plan.firstInterpreter + plan.interpreters - 1}) AS g`);
 }
 
 /** The export batch the seeded allowances are in. */
@@ -123,14 +149,14 @@ export async function seedExportedAllowances(session: SqlSession, first: number,
   const breakdown = JSON.stringify([{ kind: "flat", description: "Pauschale", quantity: 1, unitCents: 1500, amountCents: 1500 }]);
   await session.exec(`INSERT INTO "ExportBatch" ("id", "status", "allowanceCount", "totalCents", "createdAt") VALUES ('${SEEDED_BATCH_ID}', 'exported', 0, 0, now())`);
   await chunked("exported allowances", first, count, progress, async (from, to) => {
-    await session.exec(`
+    await bulkInsert(session, `
       INSERT INTO "Allowance" ("id", "bookingId", "interpreterId", "organisationId", "outcome", "serviceDate", "year", "amountCents",
                                "breakdown", "status", "decidedAt", "exportBatchId", "createdAt")
       SELECT ${idSql("30000000", "b.k")}, b."id", b."interpreterId", b."organisationId", 'done', b."startsAt",
              extract(year FROM b."startsAt" AT TIME ZONE 'Europe/Berlin')::int, 1500, '${breakdown}'::jsonb, 'exported', b."completedAt",
              '${SEEDED_BATCH_ID}', b."completedAt"
       FROM (SELECT k, ${idSql("20000000", "k")} AS "bookingId" FROM generate_series(${from}, ${to - 1}) AS k) AS g
-      JOIN LATERAL (SELECT g.k, "id", "interpreterId", "organisationId", "startsAt", "completedAt" FROM "Booking" WHERE "id" = g."bookingId") AS b ON true;`);
+      JOIN LATERAL (SELECT g.k, "id", "interpreterId", "organisationId", "startsAt", "completedAt" FROM "Booking" WHERE "id" = g."bookingId") AS b ON true`);
   });
   await session.exec(`
     UPDATE "ExportBatch" SET ("allowanceCount", "totalCents") = (SELECT count(*)::int, COALESCE(sum("amountCents"), 0)::int FROM "Allowance" WHERE "exportBatchId" = '${SEEDED_BATCH_ID}')
@@ -161,13 +187,13 @@ export async function seedPendingOffers(
   const start = `date_trunc('day', now()) + make_interval(days => (${plan.firstDay} + k / ${plan.interpreters})::int, hours => 9)`;
   const language = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + ${interpreter} % ${LANGUAGES.length}]`;
   await chunked("offered jobs", 0, count, progress, async (from, to) => {
-    await session.exec(`
+    await bulkInsert(session, `
       INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status", "createdAt", "updatedAt")
       SELECT ${idSql("21000000", "k")}, (100000 + k)::text, '${plan.organisationId}', ${language}, s, s + interval '60 minutes', 60, 'phone', 'offered', now(), now()
       FROM generate_series(${from}, ${to - 1}) AS k, LATERAL (SELECT ${start} AS s) AS t;
       INSERT INTO "Offer" ("id", "bookingId", "interpreterId", "wave", "status", "createdAt", "expiresAt")
       SELECT ${idSql("40000000", "k")}, ${idSql("21000000", "k")}, ${idSql("10000000", interpreter)}, 1, 'pending', now(), now() + interval '1 day'
-      FROM generate_series(${from}, ${to - 1}) AS k;`);
+      FROM generate_series(${from}, ${to - 1}) AS k`);
   });
   return Array.from({ length: count }, (_, k) => ({ phone: interpreterPhone(k % plan.interpreters), code: String(100000 + k) }));
 }
