@@ -10,11 +10,13 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import { smsTexts } from "../../src/domain/sms-texts";
 import { expectError } from "../helpers/assertions";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { createTestContext, newInterpreter, newOrganisation, type ApiClient, type ApiResponse, type TestContext } from "../helpers/test-app";
 import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { replyOf, sendSms, smsTestConfig } from "../helpers/twilio";
 
 // Bashkir: no other test file books it, so nobody's candidates see these people.
 const LANGUAGE = "ba";
@@ -183,6 +185,20 @@ describe.skipIf(testDbKind() !== "postgres")("a write waiting while an erasure h
     }
     return { erased: await erasing, written: await writing };
   }
+
+  it("STOP from the person's number while the erasure holds the row: the erased record gets no opt-out, and the number counts as unknown", async () => {
+    const sms = await createTestContext({ config: smsTestConfig, deps: { db } });
+    const person = await fullPerson(ctx, organisations[0]);
+    const { erased, written } = await writeBehindErasure(person, () => sendSms(sms.anonymous, person.phone, "STOP"));
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(written.status).toBe(200);
+    expect(replyOf(written)).toBe(smsTexts.unknownNumber());
+    const row = await db.prisma.interpreter.findUniqueOrThrow({ where: { id: person.id }, select: { smsOptOutAt: true, phone: true } });
+    expect(row).toEqual({ smsOptOutAt: null, phone: `erased:${erased.body.pseudonym}` });
+    expect(await db.prisma.interpreterEvent.count({ where: { interpreterId: person.id, action: { in: ["sms_opt_out", "sms_opt_in"] } } })).toBe(0);
+    // The inbound message is not linked to the erased record.
+    expect(await db.prisma.smsMessage.count({ where: { interpreterId: person.id, direction: "inbound" } })).toBe(0);
+  });
 
   for (const kind of ["availability", "block", "languages", "import"] as const) {
     it(`${kind}: refused with 409 (reason erased), and the erased record keeps nothing of it`, async () => {

@@ -162,8 +162,12 @@ export function createInboundService(deps: InboundDeps) {
     return { reply: smsTexts.withdrawalReceived(row.code), bookingId: row.id, redispatch: [row.id] };
   }
 
-  async function optOut(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], optedOut: boolean): Promise<Outcome> {
-    await tx.interpreter.update({ where: { id: interpreterId }, data: { smsOptOutAt: optedOut ? now : null } });
+  /** STOP or START; null when the person was erased meanwhile (the number then belongs to no one). */
+  async function optOut(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], optedOut: boolean): Promise<Outcome | null> {
+    // Only a person not erased meanwhile: an erasure that held the row commits first, and this
+    // UPDATE then sees the erased record and changes nothing (no opt-out, no history on it).
+    const { count } = await tx.interpreter.updateMany({ where: { id: interpreterId, erasedAt: null }, data: { smsOptOutAt: optedOut ? now : null } });
+    if (count === 0) return null;
     await tx.interpreterEvent.create({ data: { interpreterId, at: now, action: optedOut ? "sms_opt_out" : "sms_opt_in", actorType: "sms" } });
     if (optedOut) {
       // Open offers can no longer be answered: they count as a no.
@@ -185,9 +189,10 @@ export function createInboundService(deps: InboundDeps) {
       case "withdraw":
         return { ...(await withdraw(tx, now, id, by, reply.code)), interpreterId: id };
       case "opt_out":
-        return { ...(await optOut(tx, now, id, pending, true)), interpreterId: id };
-      case "opt_in":
-        return { ...(await optOut(tx, now, id, pending, false)), interpreterId: id };
+      case "opt_in": {
+        const outcome = await optOut(tx, now, id, pending, reply.kind === "opt_out");
+        return outcome ? { ...outcome, interpreterId: id } : { reply: smsTexts.unknownNumber() };
+      }
       default:
         return { reply: smsTexts.help(), interpreterId: id };
     }
