@@ -40,13 +40,9 @@ export function createBlockService(db: Database) {
             { path: ["organisationId"], message: "Unknown organisation", code: "unknown_reference", in: "body" },
           ]);
         }
-        // Every writer of this person's blocks holds the lock now, so this check is not outrun.
-        if (await tx.interpreterBlock.findUnique({ where: { interpreterId_organisationId: { interpreterId, organisationId: input.organisationId } } })) {
-          throw new ApiError("CONFLICT", "This interpreter is already blocked for this organisation.");
-        }
         return toView(await tx.interpreterBlock.create({ data: { interpreterId, ...input, createdByKeyId: actor.keyId } }));
       }).catch((error: unknown) => {
-        // The unique key stays the last word, should a writer without the lock ever be added.
+        // A second block of the same organisation: the unique key answers (the transaction is over).
         if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION) throw new ApiError("CONFLICT", "This interpreter is already blocked for this organisation.");
         throw error;
       });
