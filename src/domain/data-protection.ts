@@ -62,14 +62,13 @@ function daysInMonth(year: number, month: number): number {
  * retentionCutoff(new Date("2026-11-24T08:00:00Z"), 24); // 2024-11-24T08:00:00.000Z (09:00 in Berlin both times)
  */
 export function retentionCutoff(now: Date, months: number): Date {
-  const local = toLocal(now);
-  const monthIndex = local.year * 12 + (local.month - 1) - months;
-  const year = Math.floor(monthIndex / 12);
-  const month = (monthIndex % 12) + 1;
-  const day = Math.min(local.day, daysInMonth(year, month));
-  const wallClock = fromLocal(`${String(year).padStart(4, "0")}-${pad(month)}-${pad(day)}`, local.minute);
-  // toLocal works in whole minutes; keep the seconds so the cutoff is exact.
-  return new Date(wallClock.getTime() + (now.getTime() % 60_000));
+  return sameLocalTimeOn(now, (local) => {
+    const monthIndex = local.year * 12 + (local.month - 1) - months;
+    const year = Math.floor(monthIndex / 12);
+    const month = (monthIndex % 12) + 1;
+    const day = Math.min(local.day, daysInMonth(year, month));
+    return `${String(year).padStart(4, "0")}-${pad(month)}-${pad(day)}`;
+  });
 }
 
 /**
@@ -81,7 +80,12 @@ export function retentionCutoff(now: Date, months: number): Date {
  * readAuditCutoff(new Date("2026-11-24T08:00:00Z"), 365); // 2025-11-24T08:00:00.000Z
  */
 export function readAuditCutoff(now: Date, days: number): Date {
+  return sameLocalTimeOn(now, (local) => addDays(local.date, -days));
+}
+
+/** `now`'s local wall-clock time, to the millisecond, on the local date (YYYY-MM-DD) `dateOf` picks. */
+function sameLocalTimeOn(now: Date, dateOf: (local: ReturnType<typeof toLocal>) => string): Date {
   const local = toLocal(now);
-  const wallClock = fromLocal(addDays(local.date, -days), local.minute);
-  return new Date(wallClock.getTime() + (now.getTime() % 60_000));
+  // toLocal works in whole minutes; keep the seconds so the cutoff is exact.
+  return new Date(fromLocal(dateOf(local), local.minute).getTime() + (now.getTime() % 60_000));
 }
