@@ -3,28 +3,16 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import { isDatabaseUnavailable, type Database } from "../../src/db/database";
+import { isDatabaseUnavailable } from "../../src/db/database";
 import { expectError } from "../helpers/assertions";
 import { ApiClient, createTestContext, testConfig } from "../helpers/test-app";
-
-/** Every Prisma operation waits `delayMs` first, also inside transactions. */
-function slowDatabase(db: Database, delayMs: number): Database {
-  const prisma = db.prisma.$extends({
-    query: {
-      async $allOperations({ args, query }) {
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        return query(args);
-      },
-    },
-  }) as unknown as Database["prisma"];
-  return { ...db, prisma };
-}
+import { slowDatabase } from "../helpers/test-database";
 
 describe("request timeout and export creation", () => {
   it("lets POST /v1/exports run past REQUEST_TIMEOUT_MS; other requests, also GET /v1/exports, get 503", async () => {
     const base = await createTestContext();
     const { organisationId } = await base.newRequester();
-    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, 300) });
+    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, () => 300) });
     const finance = new ApiClient(app, base.finance.key);
 
     const started = Date.now();
@@ -40,7 +28,7 @@ describe("request timeout and export creation", () => {
 
   it("lets voiding and paying a batch run past REQUEST_TIMEOUT_MS too (each moves the whole batch's allowances)", async () => {
     const base = await createTestContext();
-    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, 300) });
+    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, () => 300) });
     const finance = new ApiClient(app, base.finance.key);
     const unknown = randomUUID();
     // An unknown batch: its 404 comes after the transaction's statements (300 ms each), not a 503.

@@ -1,12 +1,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
-import type { Database } from "../../src/db/database";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
 import { expectError } from "../helpers/assertions";
 import { createScratchDatabase, dropScratchDatabase } from "../helpers/postgres-admin";
 import { ApiClient, createTestContext, testConfig, uniqueToken, type TestContext } from "../helpers/test-app";
-import { postgresBaseUrl, testDbKind } from "../helpers/test-database";
+import { postgresBaseUrl, slowDatabase, testDbKind } from "../helpers/test-database";
 
 describe("per-key rate limit", () => {
   let ctx: TestContext;
@@ -61,24 +60,11 @@ describe("per-key rate limit", () => {
   });
 });
 
-/** The worker's database, with every query delayed while `slow.on` is set. */
-function slowDatabase(db: Database, slow: { on: boolean }): Database {
-  const prisma = db.prisma.$extends({
-    query: {
-      async $allOperations({ args, query }) {
-        if (slow.on) await new Promise((resolve) => setTimeout(resolve, 1_500));
-        return query(args);
-      },
-    },
-  }) as unknown as Database["prisma"];
-  return { ...db, prisma };
-}
-
 describe("request timeout", () => {
   it("answers 503 with Retry-After when the database is too slow, instead of hanging", async () => {
     const base = await createTestContext();
     const slow = { on: false };
-    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, slow) });
+    const app = createApp({ ...base.deps, config: testConfig({ REQUEST_TIMEOUT_MS: "200" }), db: slowDatabase(base.deps.db, () => (slow.on ? 1_500 : 0)) });
     const coordinator = new ApiClient(app, base.coordinator.key);
     expect((await coordinator.get("/v1/organisations")).status).toBe(200);
 

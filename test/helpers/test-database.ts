@@ -1,4 +1,5 @@
 import { inject } from "vitest";
+import type { Database } from "../../src/db/database";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
 
 export type TestDbKind = "embedded" | "postgres";
@@ -70,4 +71,24 @@ export async function privateDatabase(label: string, poolSize = 20): Promise<{ d
  */
 export async function serverPrivateDatabase(label: string, poolSize = 10): Promise<{ db: NodeDatabase; dispose(): Promise<void> } | null> {
   return testDbKind() === "postgres" ? privateDatabase(label, poolSize) : null;
+}
+
+/**
+ * The database with every Prisma operation (also inside transactions) waiting `delayMs()` first:
+ * a slow or overloaded database, for the timeout tests.
+ *
+ * @example
+ * const db = slowDatabase(base.deps.db, () => (slow.on ? 1_500 : 0));
+ */
+export function slowDatabase(db: Database, delayMs: () => number): Database {
+  const prisma = db.prisma.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        const delay = delayMs();
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        return query(args);
+      },
+    },
+  }) as unknown as Database["prisma"];
+  return { ...db, prisma };
 }
