@@ -64,8 +64,13 @@ describe("candidates: the best `limit`, checked top-down", () => {
     const created: string[] = [];
     for (let n = 0; n < 24; n++) {
       const dialect = n % 3 === 0 ? "levantinisch" : n % 3 === 1 ? "irakisch" : null;
+      const spoken = [{ code: LANGUAGE, level: "native", ...(dialect ? { dialect } : {}) }];
+      // Two speak it in a second dialect too, the wished one listed last (the pool has a row per
+      // dialect). For #20 (certified, female) the wished dialect makes the best candidate: ranked
+      // on the first dialect alone, they would sit behind the 8 other levantinisch speakers.
+      if (n === 10 || n === 20) spoken.push({ code: LANGUAGE, level: "fluent", dialect: "levantinisch" });
       const overrides = {
-        languages: [{ code: LANGUAGE, level: "native", ...(dialect ? { dialect } : {}) }],
+        languages: spoken,
         gender: n % 2 === 0 ? "female" : "male",
         qualification: qualifications[n % 3],
         // Some cannot take a phone job, whatever their score.
@@ -106,6 +111,7 @@ describe("candidates: the best `limit`, checked top-down", () => {
     expect(reasonsOf(14)).toEqual(expect.arrayContaining(["0 Einsätze in den letzten 30 Tagen", "bisher kein Einsatz"]));
     expect(reasonsOf(15)).toEqual(expect.arrayContaining(["0 Einsätze in den letzten 30 Tagen", "zuletzt im Einsatz am 15.01.2027"]));
     expect(full.excluded.map((entry) => entry.rule).sort()).toEqual(expect.arrayContaining(["absence", "mode", "overlap"]));
+    expect(full.candidates[0]!.interpreter.id).toBe(people[20]);
     for (const limit of [1, 2, 5, 8, 9, 12, full.candidates.length - 1, full.candidates.length, 200]) {
       const answer = await candidates(`limit=${limit}`);
       expect(answer.candidates, `limit ${limit}`).toEqual(full.candidates.slice(0, limit));

@@ -15,7 +15,8 @@ interface RankingRow {
   gender: InterpreterFacts["gender"];
   qualification: InterpreterFacts["qualification"];
   homePostcode: string | null;
-  dialects: (string | null)[];
+  /** One of the dialects the person speaks the language in (null: none named); one row per dialect. */
+  dialect: string | null;
   reachable: boolean;
   assignmentsLast30Days: number;
   /** The last assignment before the job, in milliseconds since the epoch. */
@@ -33,7 +34,8 @@ interface RankedPool {
 
 /**
  * Everything the ranking score needs for every active interpreter who speaks the job's language,
- * in one statement: the dialects they speak it in, the 30-day count and the last assignment
+ * in one statement: the dialects they speak it in (a row per dialect, merged here: grouping in SQL
+ * cost more than the rare extra row), the 30-day count and the last assignment
  * before the job. Those two need the person's history (index probes on Booking(interpreterId,
  * startsAt)) only if their latest assignment (`latestAssignmentAt`, kept by a trigger) lies within
  * the 30 days before the job or later — one probe for the window, a second only when that latest
@@ -52,7 +54,7 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
   // lateral scan). That time comes as epoch milliseconds (a double): decoding 500 timestamps cost
   // more than the rest of a row.
   const rows = await reader.rows<RankingRow>(Prisma.sql`
-    SELECT p."id", p."phone", p."gender", p."qualification", p."homePostcode", p."dialects", p."reachable", w."count" AS "assignmentsLast30Days",
+    SELECT p."id", p."phone", p."gender", p."qualification", p."homePostcode", p."dialect", p."reachable", w."count" AS "assignmentsLast30Days",
       (extract(epoch FROM CASE
         WHEN p."latest" IS NULL OR p."latest" < ${job.startsAt}::timestamptz THEN p."latest"
         WHEN w."count" > 0 THEN w."last"
@@ -60,10 +62,9 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
       END) * 1000)::float8 AS "lastServedMs"
     FROM (
       SELECT i."id" AS "uid", i."id"::text AS "id", i."phone", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
-        array_agg(l."dialect") AS "dialects", (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
+        l."dialect", (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
       FROM "Interpreter" i JOIN "InterpreterLanguage" l ON l."interpreterId" = i."id" AND l."code" = ${job.language}
       WHERE i."active" AND i."erasedAt" IS NULL
-      GROUP BY i."id"
     ) p
     LEFT JOIN LATERAL (
       SELECT count(*)::int AS "count", max(x."startsAt") AS "last" FROM "Booking" x
@@ -71,22 +72,30 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
     ) w ON TRUE`);
   const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];
   const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(reader.db, homes, job.postcode) : new Map<string, number | null>();
-  const pool: RankingFacts[] = rows.map((row) => ({
-    id: row.id,
-    gender: row.gender,
-    qualification: row.qualification,
+  const people = new Map<string, RankingFacts>();
+  const reachable = new Set<string>();
+  const phones = new Map<string, string>();
+  for (const row of rows) {
     // Only the job's language matters to the score; its level does not.
-    languages: row.dialects.map((dialect) => ({ code: job.language, dialect, level: "fluent" as const })),
-    assignmentsLast30Days: Number(row.assignmentsLast30Days),
-    lastServedAt: row.lastServedMs === null ? null : new Date(Number(row.lastServedMs)),
-    distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
-  }));
-  return {
-    order: inRankingOrder(job, pool),
-    reachable: new Set(rows.filter((row) => row.reachable).map((row) => row.id)),
-    phones: new Map(rows.map((row) => [row.id, row.phone])),
-    distances,
-  };
+    const language = { code: job.language, dialect: row.dialect, level: "fluent" as const };
+    const known = people.get(row.id);
+    if (known) {
+      known.languages.push(language);
+      continue;
+    }
+    people.set(row.id, {
+      id: row.id,
+      gender: row.gender,
+      qualification: row.qualification,
+      languages: [language],
+      assignmentsLast30Days: Number(row.assignmentsLast30Days),
+      lastServedAt: row.lastServedMs === null ? null : new Date(Number(row.lastServedMs)),
+      distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
+    });
+    if (row.reachable) reachable.add(row.id);
+    phones.set(row.id, row.phone);
+  }
+  return { order: inRankingOrder(job, [...people.values()]), reachable, phones, distances };
 }
 
 export interface TopCandidatesQuery {
