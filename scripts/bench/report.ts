@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { CandidatesResult } from "./scenarios/candidates";
 import type { FileResult } from "./scenarios/export";
+import type { CpuUse } from "./cpu";
 import type { PipelineResult } from "./scenarios/pipeline";
 import type { SmsResult } from "./scenarios/sms";
 import { formatTable, growth, ratio, show } from "./stats";
@@ -48,6 +49,16 @@ export function withDerived(report: DatabaseReport): DatabaseReport {
 
 const ms = (value: number | null | undefined) => `${show(value, 2)} ms`;
 
+/**
+ * CPU milliseconds per unit of work (a pipeline, a reply) by party.
+ *
+ * @example cpuShare({ server: 5000, database: 2000, loadGenerator: 1000 }, 1000); // "server 5.00 ms, database 2.00 ms, load generator 1.00 ms"
+ */
+export function cpuShare(cpu: CpuUse, units: number): string {
+  const per = (value: number | null) => (value === null || units <= 0 ? "–" : ms(value / units));
+  return `server ${per(cpu.server)}, database ${cpu.database === null ? "(in the server)" : per(cpu.database)}, load generator ${per(cpu.loadGenerator)}`;
+}
+
 /** The table printed at the end: one line per measurement, with its target. @example console.log(table(report)); */
 export function table(report: DatabaseReport): string {
   const rows: string[][] = [];
@@ -57,6 +68,9 @@ export function table(report: DatabaseReport): string {
       rows.push([name, `${show(result.pipelinesPerSecond)} pipelines/s (${show(result.http.requestsPerSecond)} req/s), ${result.failedPipelines} failed`, `req ${ms(result.http.latencyMs.p50)} / ${ms(result.http.latencyMs.p99)}; pipeline ${ms(result.pipelineLatencyMs.p50)} / ${ms(result.pipelineLatencyMs.p99)}`, ""]);
     }
     rows.push(["P1 ratio to floor", show(pipeline.ratioToFloor, 3), "", "≥ 0.5, p99 < 25 ms"]);
+    for (const [name, result] of [["P1 CPU per pipeline (ours)", pipeline.ours], ["P1 CPU per pipeline (floor)", pipeline.floor]] as const) {
+      if (result.cpuMs) rows.push([name, cpuShare(result.cpuMs, result.pipelines), "", ""]);
+    }
   }
   if (candidates) {
     for (const result of [candidates.small, candidates.large]) {
@@ -73,6 +87,7 @@ export function table(report: DatabaseReport): string {
   }
   if (sms) {
     rows.push(["P4 SMS replies", `${show(sms.repliesPerSecond)} replies/s (${sms.replies}, non-2xx ${sms.http.non2xx})`, `${ms(sms.http.latencyMs.p50)} / ${ms(sms.http.latencyMs.p99)}`, "≥ 2,000/s"]);
+    if (sms.cpuMs) rows.push(["P4 CPU per reply", cpuShare(sms.cpuMs, sms.replies), "", ""]);
     if (sms.waves) rows.push(["P4 incl. the NEINs' next waves", `${show(sms.waves.repliesPerSecondWithWaves)} replies/s (last wave ${sms.waves.doneAfterLastAnswerMs ?? "–"} ms after the last answer)`, "", ""]);
   }
   return `${report.database} (seeding ${show(report.seedSeconds, 0)} s)\n${formatTable(["scenario", "result", "latency p50 / p99", "target"], rows)}`;

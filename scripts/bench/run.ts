@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { buildServerOnce } from "../lib/npm-start";
+import { startCpuMeter, type CpuUse } from "./cpu";
 import { api } from "./load";
 import { startFakeTwilio, startFloor, startServer, memoryMb, type BenchProcess, type FakeTwilio } from "./processes";
 import { machine, table, withDerived, writeJson, type DatabaseReport } from "./report";
@@ -51,6 +52,17 @@ async function withServer<T>(target: BenchTarget, twilio: FakeTwilio, work: (ser
   }
 }
 
+/**
+ * Runs a measurement and adds the CPU time the server, the database server (a PostgreSQL server on
+ * this machine; the embedded one is inside the server) and the load generator used meanwhile.
+ */
+async function metered<T extends object>(server: BenchProcess, target: BenchTarget, measure: () => Promise<T>): Promise<T & { cpuMs: CpuUse }> {
+  const local = target.kind === "postgres" && ["127.0.0.1", "localhost", "[::1]"].includes(new URL(target.url).hostname);
+  const meter = startCpuMeter(server.child.pid, local);
+  const result = await measure();
+  return { ...result, cpuMs: meter.stop() };
+}
+
 /** A few seconds of the pipeline at low concurrency, unmeasured: compiled queries, warm caches. Returns the slots it used. */
 async function warmUp(baseUrl: string, key: string, organisationId: string, firstSlot: number): Promise<number> {
   const warm = await runPipeline(baseUrl, key, { organisationId, connections: 4, durationSeconds: SIZES.warmUpSeconds, firstSlot });
@@ -94,7 +106,7 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
     if (only.has("p1")) {
       step(`P1 booking pipeline on our server, ${CONNECTIONS.pipeline} clients, ${SIZES.pipelineSeconds} s`);
       const warm = await warmUp(server.baseUrl, BOOTSTRAP_API_KEY, seeded.organisationId, 0);
-      const ours = await runPipeline(server.baseUrl, BOOTSTRAP_API_KEY, { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: warm });
+      const ours = await metered(server, target, () => runPipeline(server.baseUrl, BOOTSTRAP_API_KEY, { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: warm }));
       slotsUsed = warm + ours.slotsUsed;
       report.pipeline = { ours, floor: ours, ratioToFloor: null, connections: CONNECTIONS.pipeline };
       progress(`${ours.pipelinesPerSecond} pipelines/s, ${ours.failedPipelines} failed, request p99 ${ours.http.latencyMs.p99} ms`);
@@ -106,7 +118,7 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
       const watcher = target.kind === "postgres" ? await openSession(target) : null;
       try {
         const awaitingWave = watcher ? async () => (await watcher.query<{ count: number }>(AWAITING_WAVE_SQL, []))[0]!.count : undefined;
-        report.sms = await runSmsReplies(server.baseUrl, prepareReplies(seeded.offers, randomBytes(4).toString("hex")), CONNECTIONS.sms, awaitingWave);
+        report.sms = await metered(server, target, () => runSmsReplies(server.baseUrl, prepareReplies(seeded.offers, randomBytes(4).toString("hex")), CONNECTIONS.sms, awaitingWave));
       } finally {
         await watcher?.close();
       }
@@ -119,7 +131,7 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
     const floorServer = await startFloor(targetEnv(target));
     try {
       const warm = await warmUp(floorServer.baseUrl, "", seeded.organisationId, slotsUsed);
-      report.pipeline.floor = await runPipeline(floorServer.baseUrl, "", { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: slotsUsed + warm });
+      report.pipeline.floor = await metered(floorServer, target, () => runPipeline(floorServer.baseUrl, "", { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: slotsUsed + warm }));
       progress(`${report.pipeline.floor.pipelinesPerSecond} pipelines/s, ${report.pipeline.floor.failedPipelines} failed`);
     } finally {
       await floorServer.stop();

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { cpuTicksOfStat } from "../../scripts/bench/cpu";
+import { cpuShare } from "../../scripts/bench/report";
 import { formatTable, growth, percentile, perSecond, ratio, show, summarise } from "../../scripts/bench/stats";
 
 describe("benchmark statistics", () => {
@@ -45,5 +47,19 @@ describe("benchmark statistics", () => {
     );
     expect(show(null)).toBe("–");
     expect(show(1.256, 2)).toBe("1.26");
+  });
+
+  it("reads a process's CPU ticks from /proc/<pid>/stat, whatever its name holds", () => {
+    const tail = "S 1 42 42 0 -1 4194560 100 0 0 0 250 30 7 9 20 0 11 0 12345";
+    expect(cpuTicksOfStat(`42 (node) ${tail}`)).toBe(280);
+    // A name with spaces and parentheses must not shift the fields.
+    expect(cpuTicksOfStat(`42 (a (b) c) ${tail}`)).toBe(280);
+    expect(cpuTicksOfStat(`7 (postgres) S 1 7 7 0 -1 4194304 3 0 0 0 1000 500 0 0 20 0 1 0 99`)).toBe(1500);
+  });
+
+  it("gives the CPU time per pipeline or reply by party", () => {
+    expect(cpuShare({ server: 5000, database: 2500, loadGenerator: 1000 }, 1000)).toBe("server 5.00 ms, database 2.50 ms, load generator 1.00 ms");
+    expect(cpuShare({ server: 900, database: null, loadGenerator: 30 }, 300)).toBe("server 3.00 ms, database (in the server), load generator 0.10 ms");
+    expect(cpuShare({ server: null, database: 10, loadGenerator: 10 }, 0)).toBe("server –, database –, load generator –");
   });
 });

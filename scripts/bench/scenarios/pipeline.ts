@@ -1,6 +1,7 @@
 // P1: create a booking → fetch its candidates → assign the best, by many clients at once.
 // The same driver runs against our server and against the floor server (same request shapes).
 import { LANGUAGES } from "../seed";
+import type { CpuUse } from "../cpu";
 import { runLoad, type LoadResult } from "../load";
 import { perSecond, summarise, type LatencySummary } from "../stats";
 
@@ -23,6 +24,8 @@ export interface PipelineResult {
   /** Latency of each request, ms. */
   http: LoadResult;
   slotsUsed: number;
+  /** CPU time of the server, the database server and the load generator during the run (added by the runner). */
+  cpuMs?: CpuUse;
 }
 
 const SLOT_MS = 2 * 3_600_000;

@@ -1,5 +1,6 @@
 // P4: signed Twilio webhooks, each a real JA or NEIN to a pending offer, as fast as they are answered.
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
+import type { CpuUse } from "../cpu";
 import { runLoad, type LoadResult } from "../load";
 import { perSecond } from "../stats";
 import type { PendingOffer } from "../seed";
@@ -25,6 +26,8 @@ export interface SmsResult {
    * last answer the last wave was done, and the replies per second counted up to then.
    */
   waves?: { doneAfterLastAnswerMs: number | null; repliesPerSecondWithWaves: number | null };
+  /** CPU time of the server, the database server and the load generator during the run (added by the runner). */
+  cpuMs?: CpuUse;
 }
 
 /**
