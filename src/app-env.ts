@@ -15,8 +15,8 @@ export interface AppDeps {
   random: RandomSource;
   logger: Logger;
   sms: SmsSender;
-  /** Waits (the SMS outbox paces its sends); tests pass one that moves a fake clock. */
-  sleep: (milliseconds: number) => Promise<void>;
+  /** Waits (the SMS outbox paces its sends), less if `signal` aborts; tests pass one that moves a fake clock. */
+  sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
   /** Outgoing HTTP (organisation webhooks). */
   fetch: typeof fetch;
 }

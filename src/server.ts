@@ -41,8 +41,8 @@ const services = createServices(deps);
 await services.outbox.recoverStuck();
 const ticker = startTicker(
   config.DISPATCH_INTERVAL_SECONDS * 1000,
-  async () => {
-    const result = await services.dispatch.tick({ deliver: false });
+  async (signal) => {
+    const result = await services.dispatch.tick({ deliver: false, signal });
     if (result.unfilled + result.offersSent + result.reminders + result.expiredOffers > 0) logger.info({ ...result }, "dispatch tick");
   },
   (error) => logger.error({ err: error }, "dispatch tick failed"),
@@ -50,9 +50,9 @@ const ticker = startTicker(
 // The outbox worker: queued SMS and webhooks go out within about a second, paced to the rate.
 const outboxWorker = startTicker(
   1000,
-  async () => {
-    await services.outbox.deliverDue();
-    await services.webhooks.deliverDue();
+  async (signal) => {
+    await services.outbox.deliverDue({ signal });
+    await services.webhooks.deliverDue({ signal });
   },
   (error) => logger.error({ err: error }, "outbox delivery failed"),
 );

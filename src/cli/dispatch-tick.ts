@@ -5,8 +5,12 @@ import { exitWithError, loadConfigOrExit, nodeDeps, openMigratedDatabase } from 
 
 const config = loadConfigOrExit();
 const db = await openMigratedDatabase(config).catch(exitWithError);
+// Ctrl-C or a stop from a scheduler: the booking in hand is finished, the rest left to the next tick.
+const stop = new AbortController();
+process.once("SIGINT", () => stop.abort());
+process.once("SIGTERM", () => stop.abort());
 try {
-  const result = await createServices(nodeDeps(config, db, silentLogger)).dispatch.tick();
+  const result = await createServices(nodeDeps(config, db, silentLogger)).dispatch.tick({ signal: stop.signal });
   console.log(JSON.stringify(result));
   await db.close();
 } catch (error) {

@@ -12,6 +12,7 @@ import { systemClock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
 import { createRedactor, redactingLogger } from "../lib/log-redaction";
 import { cryptoRandom } from "../lib/random";
+import { sleep } from "../lib/sleep";
 
 /** Errors whose message is meant for the person starting the process: print it, no stack. */
 const EXPLAINED_ERRORS = [ConfigError, DataDirInUseError, MigrationError];
@@ -90,7 +91,7 @@ export function nodeDeps(config: Config, db: NodeDatabase, logger: Logger): AppD
     random: cryptoRandom,
     logger,
     sms: createSmsSender(config),
-    sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    sleep,
     fetch: globalThis.fetch,
   };
 }

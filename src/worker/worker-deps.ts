@@ -8,6 +8,7 @@ import { systemClock } from "../lib/clock";
 import { consoleLogger } from "../lib/console-logger";
 import { createRedactor, redactingLogger } from "../lib/log-redaction";
 import { cryptoRandom } from "../lib/random";
+import { sleep } from "../lib/sleep";
 import { RecordingSmsSender } from "../sms/sms-sender";
 import { TwilioRestSender } from "../sms/twilio-rest-sender";
 
@@ -57,7 +58,7 @@ export function workerDeps(config: Config, db: Database): AppDeps {
             apiBaseUrl: config.TWILIO_API_BASE_URL,
           })
         : new RecordingSmsSender(),
-    sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+    sleep,
     fetch: (...args) => fetch(...args),
   };
 }

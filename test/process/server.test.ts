@@ -68,6 +68,38 @@ describe("the server process", () => {
     expect(await exitCode).toBe(0);
   });
 
+  it("stops at once (exit 0) while the SMS outbox waits for a paced send slot, and leaves the rest queued", async () => {
+    // One SMS every 5 s and 3 s to shut down: waiting for the next slot would be killed at the
+    // timeout (exit 1). The outbox instead stops between slots.
+    const paced = { ...env, SMS_RATE_PER_SECOND: "0.2", SHUTDOWN_TIMEOUT_MS: "3000" };
+    const server = await start(paced);
+    const organisation = await call(server.baseUrl, coordinatorKey, "POST", "/v1/organisations", { name: "Beratungsstelle Nord", kind: "counselling", municipality: "Düren" });
+    expect(organisation.status, JSON.stringify(organisation.body)).toBe(201);
+    const people: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const person = await call(server.baseUrl, coordinatorKey, "POST", "/v1/interpreters", { name: `Person ${n}`, phone: uniqueMobile(), languages: [{ code: "ti", level: "native" }], modes: ["phone"], smsConsent: true });
+      expect(person.status, JSON.stringify(person.body)).toBe(201);
+      const weekly = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: "00:00", to: "24:00" }));
+      expect((await call(server.baseUrl, coordinatorKey, "PUT", `/v1/interpreters/${person.body.id}/availability`, { weekly })).status).toBe(200);
+      people.push(person.body.id);
+    }
+    const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const booking = await call(server.baseUrl, coordinatorKey, "POST", "/v1/bookings", { organisationId: organisation.body.id, language: "ti", startsAt, durationMinutes: 60, mode: "phone" });
+    expect(booking.status, JSON.stringify(booking.body)).toBe(201);
+    expect((await call(server.baseUrl, coordinatorKey, "POST", `/v1/bookings/${booking.body.id}/offers`, { interpreterIds: people })).status).toBe(200);
+    const statuses = async (base: string) =>
+      ((await call(base, coordinatorKey, "GET", `/v1/sms/messages?bookingId=${booking.body.id}&direction=outbound`)).body.items as { status: string }[]).map((message) => message.status).sort();
+    for (let waited = 0; !(await statuses(server.baseUrl)).includes("sent"); waited += 100) {
+      expect(waited, "the first offer SMS never went out").toBeLessThan(20_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await server.stop("SIGTERM")).toBe(0);
+
+    const next = await start(paced);
+    expect(await statuses(next.baseUrl)).toEqual(["queued", "queued", "sent"]);
+    expect(await next.stop("SIGTERM")).toBe(0);
+  });
+
   it("uses BOOTSTRAP_API_KEY as the first key when it is set", async () => {
     const presetKey = "preset-coordinator-key-for-the-test-0123456789";
     const server = await start({ ...(await emptyDatabaseEnv("preset")), BOOTSTRAP_API_KEY: presetKey });

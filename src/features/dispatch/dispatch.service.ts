@@ -21,6 +21,8 @@ export interface TickResult {
   reminders: number;
   sms: { sent: number; retried: number; failed: number };
   webhooks: { delivered: number; failed: number };
+  /** The tick was asked to stop (shutdown) and left the rest to the next one. */
+  interrupted: boolean;
 }
 
 export interface DispatchDeps {
@@ -45,7 +47,7 @@ export interface DispatchDeps {
 export function createDispatchService(deps: DispatchDeps) {
   const { prisma } = deps.db;
 
-  async function markUnfilled(now: Date): Promise<number> {
+  async function markUnfilled(now: Date, signal?: AbortSignal): Promise<number> {
     const due = await prisma.booking.findMany({
       where: { status: { in: ["open", "offered"] }, startsAt: { lte: now } },
       select: { id: true },
@@ -54,6 +56,7 @@ export function createDispatchService(deps: DispatchDeps) {
     });
     let changed = 0;
     for (const { id } of due) {
+      if (signal?.aborted) break;
       const done = await withRetry(() =>
         prisma.$transaction(async (tx) => {
           const row = await lockBooking(tx, id);
@@ -67,9 +70,10 @@ export function createDispatchService(deps: DispatchDeps) {
     return changed;
   }
 
-  async function sendWaves(now: Date): Promise<{ waves: number; offers: number; needsAttention: number }> {
+  async function sendWaves(now: Date, signal?: AbortSignal): Promise<{ waves: number; offers: number; needsAttention: number }> {
     const result = { waves: 0, offers: 0, needsAttention: 0 };
     for (const bookingId of await deps.offers.bookingsDueForWave(now, deps.autoDispatch)) {
+      if (signal?.aborted) break;
       try {
         const wave = await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
         if (wave.offered.length > 0) {
@@ -86,18 +90,26 @@ export function createDispatchService(deps: DispatchDeps) {
   return {
     /**
      * One tick at the clock's current time; `deliver: false` leaves SMS and webhooks to the outbox
-     * worker, `deliverWithinMs` sends only the SMS whose paced slot comes within that time.
+     * worker, `deliverWithinMs` sends only the SMS whose paced slot comes within that time. When
+     * `signal` aborts (the process shuts down), the tick finishes the booking in hand and leaves
+     * the rest to the next tick: each booking's step is a transaction of its own, so nothing is
+     * half done, and a large tick cannot hold the shutdown past its timeout.
+     *
+     * @example
+     * await dispatch.tick({ deliver: false, signal: controller.signal }); // { wavesSent: 3, …, interrupted: false }
      */
-    async tick(options: { deliver?: boolean; deliverWithinMs?: number } = {}): Promise<TickResult> {
+    async tick(options: { deliver?: boolean; deliverWithinMs?: number; signal?: AbortSignal } = {}): Promise<TickResult> {
+      const { signal } = options;
       const now = deps.clock.now();
       const expired = await deps.offers.expireOffers(now);
-      const unfilled = await markUnfilled(now);
-      const waves = await sendWaves(now);
-      const reminders = await sendReminders(deps.db, now, deps.reminderHours);
-      await deps.outbox.recoverStuck();
+      const unfilled = await markUnfilled(now, signal);
+      const waves = await sendWaves(now, signal);
+      const stopping = signal?.aborted ?? false;
+      const reminders = stopping ? 0 : await sendReminders(deps.db, now, deps.reminderHours);
+      if (!stopping) await deps.outbox.recoverStuck();
       // After the dispatch work, and never in its way: a failed retention run is logged and retried later.
-      await deps.retention?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "retention job failed"));
-      const deliver = options.deliver ?? true;
+      if (!stopping) await deps.retention?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "retention job failed"));
+      const deliver = (options.deliver ?? true) && !stopping;
       return {
         expiredOffers: expired.length,
         unfilled,
@@ -105,8 +117,9 @@ export function createDispatchService(deps: DispatchDeps) {
         offersSent: waves.offers,
         needsAttention: waves.needsAttention,
         reminders,
-        sms: deliver ? await deps.outbox.deliverDue({ withinMs: options.deliverWithinMs }) : { sent: 0, retried: 0, failed: 0 },
-        webhooks: deliver ? await deps.webhooks.deliverDue() : { delivered: 0, failed: 0 },
+        sms: deliver ? await deps.outbox.deliverDue({ withinMs: options.deliverWithinMs, signal }) : { sent: 0, retried: 0, failed: 0 },
+        webhooks: deliver ? await deps.webhooks.deliverDue({ signal }) : { delivered: 0, failed: 0 },
+        interrupted: signal?.aborted ?? false,
       };
     },
 

@@ -45,7 +45,7 @@ export interface OutboxDeps {
   sms: SmsSender;
   logger: Logger;
   /** Waits; injected so tests with a fake clock do not wait for real. */
-  sleep: (milliseconds: number) => Promise<void>;
+  sleep: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
   ratePerSecond: number;
   /** POST /v1/sms/status at the public address; each message's own id is added to it. */
   statusCallbackUrl: string | null;
@@ -214,16 +214,19 @@ export function createOutbox(deps: OutboxDeps) {
      * before a send slot that lies further ahead: those messages stay queued for the next run (an
      * HTTP request must not wait for a long paced queue).
      */
-    async deliverDue(options: { withinMs?: number } = {}): Promise<{ sent: number; retried: number; failed: number }> {
+    async deliverDue(options: { withinMs?: number; signal?: AbortSignal } = {}): Promise<{ sent: number; retried: number; failed: number }> {
       const result = { sent: 0, retried: 0, failed: 0 };
       const deadline = options.withinMs === undefined ? Number.POSITIVE_INFINITY : deps.clock.now().getTime() + options.withinMs;
       for (;;) {
         const claimed = await claim(deps.clock.now());
         if (claimed.length === 0) return result;
         for (const { id, slot } of claimed) {
-          if (slot.getTime() > deadline) return result;
+          // Stopping (shutdown): messages claimed but not sent stay queued for their slot, and the
+          // next run (this instance's after a restart, or another's) sends them.
+          if (slot.getTime() > deadline || options.signal?.aborted) return result;
           const wait = slot.getTime() - deps.clock.now().getTime();
-          if (wait > 0) await deps.sleep(wait);
+          if (wait > 0) await deps.sleep(wait, options.signal);
+          if (options.signal?.aborted) return result;
           const outcome = await sendOne(id, slot);
           if (outcome !== "skipped") result[outcome === "sent" ? "sent" : outcome === "retry" ? "retried" : "failed"] += 1;
         }

@@ -75,9 +75,11 @@ export interface WebhookDeps {
 export function createWebhookDelivery(deps: WebhookDeps) {
   const { prisma } = deps.db;
   return {
-    async deliverDue(): Promise<{ delivered: number; failed: number }> {
+    async deliverDue(options: { signal?: AbortSignal } = {}): Promise<{ delivered: number; failed: number }> {
       const result = { delivered: 0, failed: 0 };
       for (;;) {
+        // Stopping (shutdown): the batch in hand is finished, no new one is claimed.
+        if (options.signal?.aborted) return result;
         const now = deps.clock.now();
         const claimed = await prisma.$transaction(async (tx) => {
           const due = await tx.$queryRaw<{ id: string }[]>`

@@ -1,7 +1,8 @@
-// The outbox when its process dies between send slots: the messages it had scheduled but not yet
-// handed over must go out from the next process, once. (Found by test/process/crash-safety.test.ts:
-// a killed process used to leave its whole batch in `sending`, never to be sent.) A database of
-// its own: the send schedule is one row for every instance.
+// The outbox when its process dies or shuts down between send slots: the messages it had
+// scheduled but not yet handed over must go out from the next process, once. (Found by
+// test/process/crash-safety.test.ts: a killed process used to leave its whole batch in `sending`,
+// never to be sent.) A shutdown must not wait for the next slot, which may be minutes away when
+// instances share the rate. A database of its own: the send schedule is one row for every instance.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeDatabase } from "../../../src/db/open-database";
 import { enqueueSms } from "../../../src/features/sms/outbox";
@@ -48,6 +49,38 @@ describe("the SMS outbox across a process that dies between send slots", () => {
     ctx.clock.advance(3_000);
     const next = createServices(ctx.deps);
     expect(await next.outbox.deliverDue()).toEqual({ sent: 2, retried: 0, failed: 0 });
+    expect(await status()).toEqual([["sent", 1], ["sent", 1], ["sent", 1]]);
+    expect(phones.map((phone) => sms.to(phone).length)).toEqual([1, 1, 1]);
+  });
+
+  it("stops between send slots when it is told to (shutdown), and the next process sends the rest once", async () => {
+    // Past the schedule the test before left, so the first message's slot is now.
+    ctx.clock.advance(10_000);
+    const prisma = ctx.deps.db.prisma;
+    const sms = ctx.deps.sms as RecordingSmsSender;
+    const phones = [uniqueMobile(), uniqueMobile(), uniqueMobile()].map(toE164);
+    const queued = await prisma.$transaction((tx) =>
+      enqueueSms(tx, ctx.clock.now(), phones.map((to, index) => ({ to, body: `Nachricht ${index + 1}`, purpose: "reminder_24h" }))),
+    );
+    const status = async () => (await prisma.smsMessage.findMany({ where: { id: { in: queued.map((row) => row.id) } } }))
+      .sort((a, b) => phones.indexOf(a.to) - phones.indexOf(b.to))
+      .map((row) => [row.status, row.attempts]);
+
+    // A wait for the next slot ends only when the signal aborts (as the real sleep does, early).
+    const stopping = new AbortController();
+    const waitsForAbort = (_milliseconds: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener("abort", () => resolve(), { once: true })));
+    const delivering = createServices({ ...ctx.deps, sleep: waitsForAbort }).outbox.deliverDue({ signal: stopping.signal });
+    for (let waited = 0; (await status())[0]![0] !== "sent"; waited += 20) {
+      expect(waited, "the first message was never sent").toBeLessThan(10_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    stopping.abort();
+    expect(await delivering).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(await status()).toEqual([["sent", 1], ["queued", 0], ["queued", 0]]);
+
+    ctx.clock.advance(3_000);
+    expect(await createServices(ctx.deps).outbox.deliverDue()).toEqual({ sent: 2, retried: 0, failed: 0 });
     expect(await status()).toEqual([["sent", 1], ["sent", 1], ["sent", 1]]);
     expect(phones.map((phone) => sms.to(phone).length)).toEqual([1, 1, 1]);
   });
