@@ -19,6 +19,7 @@ import { createInterpreterService, type InterpreterService } from "./features/in
 import { createOrganisationService, type OrganisationService } from "./features/organisations/organisations.service";
 import { createPostcodeService, type PostcodeService } from "./features/postcodes/postcodes.service";
 import { createPrivacyService, type PrivacyService } from "./features/privacy/privacy.service";
+import { createDatabaseMaintenance } from "./features/maintenance/database-maintenance";
 import { createRetentionService, type RetentionService } from "./features/privacy/retention.service";
 import { createReportService, type ReportService } from "./features/reports/reports.service";
 
@@ -80,7 +81,16 @@ export function createServices(deps: AppDeps): Services {
     bookings: createBookingService({ ...deps, view }),
     bookingActions,
     bookingSeries: createBookingSeriesService({ ...deps, view, actions: () => bookingActions }),
-    dispatch: createDispatchService({ ...deps, offers, outbox, webhooks, retention, autoDispatch: config.AUTO_DISPATCH, reminderHours: config.REMINDER_HOURS }),
+    dispatch: createDispatchService({
+      ...deps,
+      offers,
+      outbox,
+      webhooks,
+      retention,
+      maintenance: createDatabaseMaintenance(deps),
+      autoDispatch: config.AUTO_DISPATCH,
+      reminderHours: config.REMINDER_HOURS,
+    }),
     postcodes,
     offers,
     outbox,

@@ -21,6 +21,11 @@ export interface Database {
    * parses them: timestamps as Date, json parsed, int4 and float8 as numbers, int8 as text.
    */
   rows<Row>(query: Prisma.Sql): Promise<Row[]>;
+  /**
+   * Vacuums and analyses every table, where nobody else does: the embedded database runs no
+   * autovacuum. Absent on a PostgreSQL server (its autovacuum does it) and on Workers.
+   */
+  maintenance?: () => Promise<void>;
   close(): Promise<void>;
 }
 

@@ -178,6 +178,8 @@ function buildDatabase(
     prisma,
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     ...reads,
+    // The embedded database has no background workers, hence no autovacuum.
+    ...(kind === "embedded" ? { maintenance: () => connection!.exec("VACUUM (ANALYZE)") } : {}),
     migrate: async () => applyMigrations(connection!, await readMigrationFiles()),
     withStartupLock: hooks.withLock,
     close: async () => {

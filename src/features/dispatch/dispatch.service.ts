@@ -5,6 +5,7 @@ import type { Logger } from "../../lib/logger";
 import { lockBooking } from "../bookings/booking-actions.service";
 import { applyBookingChange } from "../bookings/booking-change";
 import { SYSTEM } from "../bookings/booking-history";
+import type { DatabaseMaintenance } from "../maintenance/database-maintenance";
 import type { RetentionService } from "../privacy/retention.service";
 import type { Outbox } from "../sms/outbox";
 import type { WebhookDelivery } from "../webhooks/webhooks";
@@ -34,6 +35,8 @@ export interface DispatchDeps {
   webhooks: WebhookDelivery;
   /** The daily data-protection job; the tick starts it when it is due (once a day across all instances). */
   retention?: Pick<RetentionService, "runIfDue">;
+  /** The daily database housekeeping (embedded database only); started like the retention job. */
+  maintenance?: Pick<DatabaseMaintenance, "runIfDue">;
   autoDispatch: boolean;
   reminderHours: number[];
 }
@@ -109,6 +112,7 @@ export function createDispatchService(deps: DispatchDeps) {
       if (!stopping) await deps.outbox.recoverStuck();
       // After the dispatch work, and never in its way: a failed retention run is logged and retried later.
       if (!stopping) await deps.retention?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "retention job failed"));
+      if (!stopping) await deps.maintenance?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "database maintenance failed"));
       const deliver = (options.deliver ?? true) && !stopping;
       return {
         expiredOffers: expired.length,

@@ -3,6 +3,7 @@ import { readAuditCutoff, retentionCutoff } from "../../domain/data-protection";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
 import { PERSONAL_DATA_READ } from "./read-audit";
+import { runDaily } from "../maintenance/daily-run";
 
 export const RETENTION_JOB = "retention";
 /** Rows changed per statement: short transactions, and a statement timeout is never hit. */
@@ -152,21 +153,9 @@ export function createRetentionService(deps: RetentionDeps) {
      * A failed run is tried again an hour later.
      */
     async runIfDue(): Promise<RetentionResult | null> {
-      const now = deps.clock.now();
-      const claimed = await prisma.$queryRaw<{ name: string }[]>`
-        INSERT INTO "MaintenanceRun" ("name", "lastRunAt") VALUES (${RETENTION_JOB}, ${now})
-        ON CONFLICT ("name") DO UPDATE SET "lastRunAt" = EXCLUDED."lastRunAt"
-        WHERE "MaintenanceRun"."lastRunAt" <= ${now}::timestamptz - interval '1 day'
-        RETURNING "name"`;
-      if (claimed.length === 0) return null;
-      try {
-        const result = await run({ dryRun: false });
-        deps.logger.info({ ...result }, "retention job ran");
-        return result;
-      } catch (error) {
-        await prisma.$executeRaw`UPDATE "MaintenanceRun" SET "lastRunAt" = ${now}::timestamptz - interval '23 hours' WHERE "name" = ${RETENTION_JOB}`;
-        throw error;
-      }
+      const result = await runDaily(prisma, RETENTION_JOB, deps.clock.now(), () => run({ dryRun: false }));
+      if (result) deps.logger.info({ ...result }, "retention job ran");
+      return result;
     },
   };
 }
