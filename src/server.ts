@@ -71,8 +71,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.SHUTDOWN_TIMEOUT_MS);
   forceExit.unref();
-  await ticker.stop();
-  await outboxWorker.stop();
+  await Promise.all([ticker.stop(), outboxWorker.stop()]);
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     // Idle keep-alive connections would hold close() open; busy ones finish their request first.

@@ -69,9 +69,9 @@ describe("the server process", () => {
   });
 
   it("stops at once (exit 0) while the SMS outbox waits for a paced send slot, and leaves the rest queued", async () => {
-    // One SMS every 5 s and 3 s to shut down: waiting for the next slot would be killed at the
+    // One SMS every 10 s and 3 s to shut down: waiting for the next slot would be killed at the
     // timeout (exit 1). The outbox instead stops between slots.
-    const paced = { ...env, SMS_RATE_PER_SECOND: "0.2", SHUTDOWN_TIMEOUT_MS: "3000" };
+    const paced = { ...env, SMS_RATE_PER_SECOND: "0.1", SHUTDOWN_TIMEOUT_MS: "3000" };
     const server = await start(paced);
     const organisation = await call(server.baseUrl, coordinatorKey, "POST", "/v1/organisations", { name: "Beratungsstelle Nord", kind: "counselling", municipality: "Düren" });
     expect(organisation.status, JSON.stringify(organisation.body)).toBe(201);

@@ -22,7 +22,7 @@ export interface TickResult {
   reminders: number;
   sms: { sent: number; retried: number; failed: number };
   webhooks: { delivered: number; failed: number };
-  /** The tick was asked to stop (shutdown) and left the rest to the next one. */
+  /** A stop was asked for (shutdown) while the tick ran: it left what it had not begun to the next tick. */
   interrupted: boolean;
 }
 
@@ -103,17 +103,18 @@ export function createDispatchService(deps: DispatchDeps) {
      */
     async tick(options: { deliver?: boolean; deliverWithinMs?: number; signal?: AbortSignal } = {}): Promise<TickResult> {
       const { signal } = options;
+      // Asked before each step, as a stop may come at any point of a tick.
+      const going = () => !signal?.aborted;
       const now = deps.clock.now();
       const expired = await deps.offers.expireOffers(now);
       const unfilled = await markUnfilled(now, signal);
       const waves = await sendWaves(now, signal);
-      const stopping = signal?.aborted ?? false;
-      const reminders = stopping ? 0 : await sendReminders(deps.db, now, deps.reminderHours);
-      if (!stopping) await deps.outbox.recoverStuck();
-      // After the dispatch work, and never in its way: a failed retention run is logged and retried later.
-      if (!stopping) await deps.retention?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "retention job failed"));
-      if (!stopping) await deps.maintenance?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "database maintenance failed"));
-      const deliver = (options.deliver ?? true) && !stopping;
+      const reminders = going() ? await sendReminders(deps.db, now, deps.reminderHours) : 0;
+      if (going()) await deps.outbox.recoverStuck();
+      // After the dispatch work, and never in its way: a failed run is logged and retried later.
+      if (going()) await deps.retention?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "retention job failed"));
+      if (going()) await deps.maintenance?.runIfDue().catch((error: unknown) => deps.logger.error({ err: error }, "database maintenance failed"));
+      const deliver = (options.deliver ?? true) && going();
       return {
         expiredOffers: expired.length,
         unfilled,

@@ -14,7 +14,7 @@ const TickResultSchema = z
     reminders: z.number().int(),
     sms: z.object({ sent: z.number().int(), retried: z.number().int(), failed: z.number().int() }),
     webhooks: z.object({ delivered: z.number().int(), failed: z.number().int() }),
-    interrupted: z.boolean().openapi({ description: "The tick was stopped (the service shutting down) and left the rest to the next one" }),
+    interrupted: z.boolean().openapi({ description: "A stop was asked for (the service shutting down) while the tick ran: it left what it had not begun to the next tick" }),
   })
   .openapi("DispatchTickResult");
 

@@ -78,7 +78,7 @@ export function createWebhookDelivery(deps: WebhookDeps) {
     async deliverDue(options: { signal?: AbortSignal } = {}): Promise<{ delivered: number; failed: number }> {
       const result = { delivered: 0, failed: 0 };
       for (;;) {
-        // Stopping (shutdown): the batch in hand is finished, no new one is claimed.
+        // Stopping (shutdown): no new batch is claimed.
         if (options.signal?.aborted) return result;
         const now = deps.clock.now();
         const claimed = await prisma.$transaction(async (tx) => {
@@ -93,7 +93,14 @@ export function createWebhookDelivery(deps: WebhookDeps) {
           return tx.webhookDelivery.findMany({ where: { id: { in: due.map((row) => row.id) } } });
         });
         if (claimed.length === 0) return result;
-        for (const delivery of claimed) {
+        for (const [index, delivery] of claimed.entries()) {
+          if (options.signal?.aborted) {
+            // Stopping between deliveries (each may wait TIMEOUT_MS for its endpoint): the ones not
+            // attempted go back as they were, due now, for the next run.
+            const untried = claimed.slice(index).map((entry) => entry.id);
+            await prisma.webhookDelivery.updateMany({ where: { id: { in: untried } }, data: { attempts: { decrement: 1 }, nextAttemptAt: now } });
+            return result;
+          }
           const organisation = await prisma.organisation.findUnique({ where: { id: delivery.organisationId }, select: { webhookSecret: true, webhookUrl: true } });
           if (!organisation?.webhookSecret || organisation.webhookUrl !== delivery.url) {
             // Removed or moved since the event was queued: it is not sent anywhere (nor signed with a new secret).

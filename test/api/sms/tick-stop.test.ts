@@ -1,7 +1,10 @@
-// The dispatch tick when the process shuts down while it runs: it finishes the booking in hand
-// and leaves the others to the next tick, which sends their waves (each once). Before, a tick with
-// many bookings due held the shutdown until it was done, past SHUTDOWN_TIMEOUT_MS. A database of
-// its own: a tick acts on every booking of the database.
+// The dispatch tick and the webhook delivery when the process shuts down while they run: the tick
+// finishes the booking in hand and leaves the others to the next tick, which sends their waves
+// (each once); the delivery finishes the webhook in hand (each may wait 10 s for its endpoint) and
+// gives the untried ones back as they were. Before, both held the shutdown past
+// SHUTDOWN_TIMEOUT_MS. A database of its own: a tick acts on every booking of the database.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeDatabase } from "../../../src/db/open-database";
 import { createServices } from "../../../src/services";
@@ -85,5 +88,49 @@ describe("a dispatch tick that is told to stop", () => {
     const offers = await ctx.deps.db.prisma.offer.findMany({ where: { bookingId: { in: bookings } }, select: { bookingId: true, interpreterId: true } });
     expect(offers).toHaveLength(9);
     expect(new Set(offers.map((offer) => `${offer.bookingId} ${offer.interpreterId}`)).size).toBe(9);
+  });
+
+  it("delivers the webhook in hand when told to stop, and gives the untried ones back for the next run", async () => {
+    // The organisation's endpoint; its first request arrives while the delivery runs: the stop comes then.
+    const stopping = new AbortController();
+    const received: string[] = [];
+    const endpoint = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push((JSON.parse(body) as { bookingId: string }).bookingId);
+        stopping.abort();
+        response.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+    try {
+      const organisationId = (await newOrganisation(ctx.coordinator)).id;
+      const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/hook`;
+      expect((await ctx.coordinator.post(`/v1/organisations/${organisationId}/webhook`, { url })).status).toBe(200);
+      const person = await newInterpreter(ctx.coordinator, { languages: [{ code: LANGUAGE, level: "native" }], modes: ["phone"] });
+      expect((await ctx.coordinator.put(`/v1/interpreters/${person.id}/availability`, { weekly: ALL_WEEK })).status).toBe(200);
+      // Three status changes of the organisation's bookings: three webhooks due.
+      const ours: string[] = [];
+      for (const day of ["2026-12-07", "2026-12-08", "2026-12-09"]) {
+        const created = await ctx.coordinator.post("/v1/bookings", { organisationId, language: LANGUAGE, startsAt: `${day}T10:00:00+01:00`, durationMinutes: 60, mode: "phone" });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        expect((await ctx.coordinator.post(`/v1/bookings/${created.body.id}/offers`, { interpreterIds: [person.id] })).status).toBe(200);
+        ours.push(created.body.id);
+      }
+      const deliveries = async () =>
+        (await ctx.deps.db.prisma.webhookDelivery.findMany({ where: { organisationId }, orderBy: { createdAt: "asc" } })).map((row) => [row.status, row.attempts]);
+      expect(await deliveries()).toEqual([["pending", 0], ["pending", 0], ["pending", 0]]);
+
+      const services = createServices(ctx.deps);
+      expect(await services.webhooks.deliverDue({ signal: stopping.signal })).toEqual({ delivered: 1, failed: 0 });
+      expect((await deliveries()).sort()).toEqual([["delivered", 1], ["pending", 0], ["pending", 0]]);
+
+      expect(await services.webhooks.deliverDue()).toEqual({ delivered: 2, failed: 0 });
+      expect(await deliveries()).toEqual([["delivered", 1], ["delivered", 1], ["delivered", 1]]);
+      expect(received.sort()).toEqual([...ours].sort());
+    } finally {
+      await new Promise((resolve) => endpoint.close(resolve));
+    }
   });
 });
