@@ -65,10 +65,15 @@ describe("candidates: the best `limit`, checked top-down", () => {
     for (let n = 0; n < 24; n++) {
       const dialect = n % 3 === 0 ? "levantinisch" : n % 3 === 1 ? "irakisch" : null;
       const spoken = [{ code: LANGUAGE, level: "native", ...(dialect ? { dialect } : {}) }];
-      // Two speak it in a second dialect too, the wished one listed last (the pool has a row per
-      // dialect). For #20 (certified, female) the wished dialect makes the best candidate: ranked
-      // on the first dialect alone, they would sit behind the 8 other levantinisch speakers.
-      if (n === 10 || n === 20) spoken.push({ code: LANGUAGE, level: "fluent", dialect: "levantinisch" });
+      // Two speak it in more dialects (the pool has a row per dialect, in no promised order): #20
+      // (certified, female) in two, the wished one second; #22 (trained, female) in three, the
+      // wished one in the middle whether the rows come as stored, reversed or sorted. The wished
+      // dialect makes them the best two: ranked on any one other row alone, either would sit
+      // behind the 8 levantinisch speakers, outside the first chunk.
+      if (n === 20) spoken.push({ code: LANGUAGE, level: "fluent", dialect: "levantinisch" });
+      if (n === 22) {
+        spoken.splice(0, 1, ...["syrisch", "levantinisch", "irakisch"].map((name, index) => ({ code: LANGUAGE, level: index === 0 ? "native" : "fluent", dialect: name })));
+      }
       const overrides = {
         languages: spoken,
         gender: n % 2 === 0 ? "female" : "male",
@@ -78,6 +83,12 @@ describe("candidates: the best `limit`, checked top-down", () => {
       };
       // Some are away on the job's day.
       created.push(await person(overrides, n % 5 === 1 ? [{ from: "2027-02-20", to: "2027-02-28" }] : []));
+    }
+    // Three more levantinisch speakers who can all take the job: the first chunk then holds enough
+    // eligible people that the check stops before it reaches anyone ranked lower (a person whose
+    // wished dialect was lost in the pool's rows would not be looked at, and the answer would differ).
+    for (let n = 0; n < 3; n++) {
+      created.push(await person({ languages: [{ code: LANGUAGE, level: "native", dialect: "levantinisch" }], gender: "female", qualification: "volunteer" }));
     }
     // Fairness: some served in the 30 days before the job, one of them twice.
     for (const [index, day] of [[2, "2027-02-02"], [4, "2027-02-03"], [4, "2027-02-09"], [8, "2027-02-05"], [13, "2027-02-08"]] as const) {
@@ -111,7 +122,7 @@ describe("candidates: the best `limit`, checked top-down", () => {
     expect(reasonsOf(14)).toEqual(expect.arrayContaining(["0 Einsätze in den letzten 30 Tagen", "bisher kein Einsatz"]));
     expect(reasonsOf(15)).toEqual(expect.arrayContaining(["0 Einsätze in den letzten 30 Tagen", "zuletzt im Einsatz am 15.01.2027"]));
     expect(full.excluded.map((entry) => entry.rule).sort()).toEqual(expect.arrayContaining(["absence", "mode", "overlap"]));
-    expect(full.candidates[0]!.interpreter.id).toBe(people[20]);
+    expect(full.candidates.slice(0, 2).map((candidate) => candidate.interpreter.id)).toEqual([people[20], people[22]]);
     for (const limit of [1, 2, 5, 8, 9, 12, full.candidates.length - 1, full.candidates.length, 200]) {
       const answer = await candidates(`limit=${limit}`);
       expect(answer.candidates, `limit ${limit}`).toEqual(full.candidates.slice(0, limit));
