@@ -3,10 +3,11 @@
 // reads of phone numbers and IBANs older than READ_AUDIT_RETENTION_DAYS now; with --dry-run only
 // shows what would go. The dispatch tick runs the same job once a day by itself.
 import { parseArgs } from "node:util";
-import { createRetentionService, type RetentionResult } from "../features/privacy/retention.service";
+import type { RetentionResult } from "../features/privacy/retention.service";
 import { formatGermanDate, formatMinute, toLocal } from "../domain/pool-time";
 import { silentLogger } from "../lib/logger";
 import { exitWithError, loadConfigOrExit, nodeDeps, openMigratedDatabase } from "../node/runtime";
+import { createServices } from "../services";
 
 let dryRun = false;
 try {
@@ -36,9 +37,8 @@ function report(result: RetentionResult, months: number, days: number): string {
 const config = loadConfigOrExit();
 const db = await openMigratedDatabase(config).catch(exitWithError);
 try {
-  const deps = nodeDeps(config, db, silentLogger);
-  const retention = createRetentionService({ ...deps, retentionMonths: config.RETENTION_MONTHS, readAuditRetentionDays: config.READ_AUDIT_RETENTION_DAYS });
-  const result = await retention.run({ dryRun });
+  // The service as the dispatch tick has it (the same settings).
+  const result = await createServices(nodeDeps(config, db, silentLogger)).retention.run({ dryRun });
   console.log(report(result, config.RETENTION_MONTHS, config.READ_AUDIT_RETENTION_DAYS));
   await db.close();
 } catch (error) {
