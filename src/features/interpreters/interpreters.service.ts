@@ -87,9 +87,14 @@ export function erasedConflict(row: { pseudonym: string | null; erasedAt: Date }
  * for an erased one unless `allowErased` (finance still sums their allowances)
  */
 export async function requireInterpreter(db: Database, id: string, options: { allowErased?: boolean } = {}): Promise<void> {
-  const row = isUuid(id) ? await db.prisma.interpreter.findUnique({ where: { id }, select: { id: true, erasedAt: true, pseudonym: true } }) : null;
+  const row = isUuid(id) ? await db.prisma.interpreter.findUnique({ where: { id }, select: { erasedAt: true, pseudonym: true } }) : null;
+  refuseMissingOrErased(id, row, options.allowErased ?? false);
+}
+
+/** The answer for a looked-up interpreter row: NOT_FOUND without one, CONFLICT for an erased one unless allowed. */
+function refuseMissingOrErased(id: string, row: { erasedAt: Date | null; pseudonym: string | null } | null | undefined, allowErased: boolean): void {
   if (!row) throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
-  if (row.erasedAt && !options.allowErased) throw erasedConflict({ pseudonym: row.pseudonym, erasedAt: row.erasedAt });
+  if (row.erasedAt && !allowErased) throw erasedConflict({ pseudonym: row.pseudonym, erasedAt: row.erasedAt });
 }
 
 /**
@@ -112,8 +117,7 @@ export async function lockLiveInterpreter(tx: Prisma.TransactionClient, id: stri
     ? await tx.$queryRaw<{ erasedAt: Date | null; pseudonym: string | null }[]>`
         SELECT "erasedAt", "pseudonym" FROM "Interpreter" WHERE "id" = ${id}::uuid FOR UPDATE`
     : [];
-  if (!row) throw new ApiError("NOT_FOUND", `No interpreter with id ${id}.`);
-  if (row.erasedAt) throw erasedConflict({ pseudonym: row.pseudonym, erasedAt: row.erasedAt });
+  refuseMissingOrErased(id, row, false);
 }
 
 export function createInterpreterService({ db, clock }: { db: Database; clock: Clock }) {
