@@ -3,15 +3,14 @@
 // gathered and dead row versions never cleared; on a PostgreSQL server autovacuum does this and
 // the job does nothing. A database of its own: the job's "ran today" mark is pool-wide.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
-import { privateDatabase, testDbKind } from "../helpers/test-database";
+import { privateDatabase, testDbKind, type PrivateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z";
 const HOUR = 3_600_000;
 
 describe("the daily database maintenance", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
 
   beforeAll(async () => {

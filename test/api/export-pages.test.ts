@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { germanAmount, germanDate, semicolonLines } from "../../src/domain/finance-formats";
 import { allowancesCsv } from "../../src/features/exports/allowances-csv";
 import { batchRows } from "../../src/features/exports/batch-rows";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
-import { privateDatabase } from "../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z";
 const LANGUAGE = "tet";
@@ -24,7 +23,7 @@ const text = async (chunks: AsyncIterable<string>) => {
 };
 
 describe("allowances.csv over several pages", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   let batchId: string;
 

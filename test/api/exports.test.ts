@@ -10,12 +10,11 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { isValidIBAN } from "ibantools";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { expectError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID, UUID } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
 import { createTestContext, newInterpreter, type ApiClient, type TestContext } from "../helpers/test-app";
-import { privateDatabase } from "../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const LANGUAGE = "tet";
@@ -77,7 +76,7 @@ const euro = (cents: number) => `${Math.floor(cents / 100)},${String(cents % 100
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 describe("finance exports", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   /** The same database with ALLOWANCE_APPROVAL=coordinator. */
   let approvalCtx: TestContext;

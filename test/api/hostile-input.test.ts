@@ -16,14 +16,13 @@
 import fc from "fast-check";
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { ERROR_STATUS } from "../../src/lib/api-error";
 import { silentLogger, type Logger } from "../../src/lib/logger";
 import { createServices } from "../../src/services";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
 import { recordReliability } from "../helpers/reliability-summary";
-import { privateDatabase, testDbKind } from "../helpers/test-database";
+import { privateDatabase, testDbKind, type PrivateDatabase } from "../helpers/test-database";
 import { messageSid, POOL_NUMBER, PUBLIC_BASE_URL, smsTestConfig, TWILIO_TEST_TOKEN } from "../helpers/twilio";
 
 function positiveInteger(value: string | undefined, fallback: number): number {
@@ -500,15 +499,10 @@ const strayBody: fc.Arbitrary<string | Uint8Array> = fc.oneof(
 
 // ---------------------------------------------------------------------------------------------
 
-interface OwnDatabase {
-  db: NodeDatabase;
-  dispose(): Promise<void>;
-}
-
-const ownDatabase = (): Promise<OwnDatabase> => privateDatabase("hostile", 10);
+const ownDatabase = (): Promise<PrivateDatabase> => privateDatabase("hostile", 10);
 
 describe("hostile input to every operation in /openapi.json", () => {
-  let own: OwnDatabase | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   let spec: any;
   let operations: Operation[];

@@ -7,13 +7,12 @@
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import type { RecordingSmsSender } from "../../src/sms/sms-sender";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
 import { createTestContext, newInterpreter, newOrganisation, uniqueMobile, uniqueToken, type ApiClient, type TestContext } from "../helpers/test-app";
-import { privateDatabase } from "../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 import { replyOf, sendSms, smsTestConfig } from "../helpers/twilio";
 
 const NOW = "2026-11-24T08:00:00.000Z";
@@ -48,7 +47,7 @@ interface Person {
 }
 
 describe("data protection", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   let sms: RecordingSmsSender;
 

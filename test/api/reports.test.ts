@@ -6,16 +6,15 @@
 // Reports are pool-wide, so this file runs on a database of its own.
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, type ApiClient, type TestContext } from "../helpers/test-app";
-import { privateDatabase } from "../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 
 const PERIOD = "from=2026-03-01&to=2026-10-31";
 
 describe("GET /v1/reports/summary", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   /** The same database with ALLOWANCE_APPROVAL=coordinator, for pending and rejected allowances. */
   let approvalCtx: TestContext;

@@ -6,19 +6,18 @@
 // This file runs on a database of its own: the job sweeps the whole pool, and the clock jumps years.
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { createServices } from "../../src/services";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
 import { createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
-import { privateDatabase } from "../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 import { replyOf, sendSms, smsTestConfig } from "../helpers/twilio";
 
 const NOW = "2026-11-24T08:00:00.000Z";
 const CONTACT = { caseReference: "BG-2026-0815", contactName: "Frau Schmitz", contactPhone: "02421 123-456", notes: "Klientin spricht nur Dari" };
 
 describe("retention of personal data", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   let organisationId: string;
 

@@ -6,12 +6,11 @@
 // shared database this file would change what every other file's completed bookings pay, and the
 // yearly-cap report looks at every allowance of a year.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../src/db/open-database";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
 import { createTestContext, newInterpreter, type ApiClient, type TestContext } from "../helpers/test-app";
-import { privateDatabase } from "../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z"; // Tuesday 09:00 in Berlin
 const LANGUAGE = "tet";
@@ -63,7 +62,7 @@ const ownDatabase = () => privateDatabase("tariffs", 10);
 const plusMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 describe("tariffs and allowances", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   /** ALLOWANCE_APPROVAL=auto (the default). */
   let ctx: TestContext;
   /** The same database with ALLOWANCE_APPROVAL=coordinator. */

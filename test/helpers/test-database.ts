@@ -33,12 +33,18 @@ export function postgresBaseUrl(): string {
   return url;
 }
 
+/** A database of a test file's own and how to close (and drop) it. */
+export interface PrivateDatabase {
+  db: NodeDatabase;
+  dispose(): Promise<void>;
+}
+
 /**
  * A database of the test file's own, for tests that touch pool-wide state (tariffs, exports of
  * every organisation, the SMS send schedule): in memory on the embedded project, a scratch
  * database on the server in the postgres project. `dispose` closes (and drops) it.
  */
-export async function privateDatabase(label: string, poolSize = 20): Promise<{ db: NodeDatabase; dispose(): Promise<void> }> {
+export async function privateDatabase(label: string, poolSize = 20): Promise<PrivateDatabase> {
   if (testDbKind() === "postgres") {
     const { createScratchDatabase, dropScratchDatabase } = await import("./postgres-admin");
     const url = await createScratchDatabase(postgresBaseUrl(), label);
@@ -69,7 +75,7 @@ export async function privateDatabase(label: string, poolSize = 20): Promise<{ d
  * own = await serverPrivateDatabase("calendar");
  * ctx = await createTestContext({ config, ...(own ? { deps: { db: own.db } } : {}) });
  */
-export async function serverPrivateDatabase(label: string, poolSize = 10): Promise<{ db: NodeDatabase; dispose(): Promise<void> } | null> {
+export async function serverPrivateDatabase(label: string, poolSize = 10): Promise<PrivateDatabase | null> {
   return testDbKind() === "postgres" ? privateDatabase(label, poolSize) : null;
 }
 

@@ -4,15 +4,14 @@
 // never to be sent.) A shutdown must not wait for the next slot, which may be minutes away when
 // instances share the rate. A database of its own: the send schedule is one row for every instance.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../../src/db/open-database";
 import { enqueueSms } from "../../../src/features/sms/outbox";
 import { createServices } from "../../../src/services";
 import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
 import { createTestContext, toE164, uniqueMobile, type TestContext } from "../../helpers/test-app";
-import { privateDatabase } from "../../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../../helpers/test-database";
 
 describe("the SMS outbox across a process that dies between send slots", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
 
   beforeAll(async () => {

@@ -8,7 +8,6 @@
 // hand this file's messages to its own sender, and no assertion about pacing, retries or
 // "exactly once" would be sound.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../../src/db/open-database";
 import { enqueueSms } from "../../../src/features/sms/outbox";
 import { createServices } from "../../../src/services";
 import type { RecordingSmsSender } from "../../../src/sms/sms-sender";
@@ -16,7 +15,7 @@ import { expectError, expectValidationError } from "../../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../../helpers/fixtures";
 import { walkPages } from "../../helpers/pagination";
 import { createTestContext, newInterpreter, newOrganisation, toE164, uniqueMobile, type TestContext } from "../../helpers/test-app";
-import { privateDatabase } from "../../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../../helpers/test-database";
 import { messageSid, postTwilioWebhook, smsTestConfig } from "../../helpers/twilio";
 import { sendSms } from "./settled-sms";
 
@@ -50,7 +49,7 @@ const ownDatabase = () => privateDatabase("smsoutbox", 10);
 const national = (e164: string) => `0${e164.slice(3, 6)} ${e164.slice(6)}`;
 
 describe("SMS status callbacks and the outbox", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   let sms: RecordingSmsSender;
   let organisationId: string;

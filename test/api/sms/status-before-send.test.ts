@@ -5,13 +5,12 @@
 // A database of its own, like status-and-outbox.test.ts: every deliverDue claims whatever is due
 // and the send schedule is one row, so another file's tick must not send this file's messages.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../../src/db/open-database";
 import { enqueueSms } from "../../../src/features/sms/outbox";
 import { createServices } from "../../../src/services";
 import { RecordingSmsSender, type OutgoingSms, type SentSms, type SmsSender } from "../../../src/sms/sms-sender";
 import { ALL_WEEK, NIL_UUID } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, toE164, uniqueMobile, type ApiClient, type TestContext } from "../../helpers/test-app";
-import { privateDatabase } from "../../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../../helpers/test-database";
 import { messageSid, postTwilioWebhook, PUBLIC_BASE_URL, smsTestConfig } from "../../helpers/twilio";
 
 const NOW = "2026-11-24T08:00:00.000Z";
@@ -53,7 +52,7 @@ class ReportingFirstSender implements SmsSender {
 }
 
 describe("delivery reports that arrive before the send's answer is stored", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   let sender: ReportingFirstSender;
 

@@ -6,11 +6,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeDatabase } from "../../../src/db/open-database";
 import { createServices } from "../../../src/services";
 import { ALL_WEEK } from "../../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../../helpers/test-app";
-import { privateDatabase } from "../../helpers/test-database";
+import { privateDatabase, type PrivateDatabase } from "../../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z";
 const HOUR = 3_600_000;
@@ -33,7 +32,7 @@ function abortedAfterChecks(checks: number): AbortSignal {
 }
 
 describe("a dispatch tick that is told to stop", () => {
-  let own: { db: NodeDatabase; dispose(): Promise<void> } | undefined;
+  let own: PrivateDatabase | undefined;
   let ctx: TestContext;
   const bookings: string[] = [];
 
