@@ -47,13 +47,14 @@ export function textRowsThroughPrisma(prisma: PrismaClient): Database["textRows"
 }
 
 /**
- * `rows` through Prisma, for clients that expose no driver (the Workers build).
+ * `rows` through Prisma: for clients that expose no driver (the Workers build), and inside a
+ * transaction (`client` is then the transaction).
  *
  * @example
  * const db = { prisma, rows: rowsThroughPrisma(prisma), … };
  */
-export function rowsThroughPrisma(prisma: PrismaClient): Database["rows"] {
-  return (query) => prisma.$queryRaw(query);
+export function rowsThroughPrisma(client: Pick<PrismaClient, "$queryRaw">): Database["rows"] {
+  return (query) => client.$queryRaw(query);
 }
 
 /** Prisma error codes the services translate into API errors. */

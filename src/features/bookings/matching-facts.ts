@@ -1,3 +1,4 @@
+import { rowsThroughPrisma } from "../../db/database";
 import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
 import type { InterpreterFacts, JobFacts } from "../../domain/matching";
 import { fromLocal, toLocal } from "../../domain/pool-time";
@@ -56,7 +57,7 @@ export interface MatchingReader {
  * await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [id] }, factsOptions);
  */
 export function readerIn(db: Db): MatchingReader {
-  return { db, rows: <Row>(query: Prisma.Sql) => db.$queryRaw<Row[]>(query) };
+  return { db, rows: rowsThroughPrisma(db) };
 }
 
 export interface FactsQuery {
