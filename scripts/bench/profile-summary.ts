@@ -29,6 +29,8 @@ export function packageOf(url: string): string {
   }
   const src = url.indexOf("/src/");
   if (src >= 0) return url.includes("/src/generated/") ? "src/generated (Prisma client)" : "src/";
+  // The server as `npm start` runs it: our code (with the generated Prisma client) in one bundle.
+  if (url.endsWith("/dist/server/server.mjs")) return "src/";
   return url;
 }
 
@@ -61,7 +63,7 @@ function main() {
     for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
       const callFrame = byId.get(node)!.callFrame;
       if (packageOf(callFrame.url) !== "src/") continue;
-      const name = `${callFrame.functionName || "(anonymous)"} ${callFrame.url.replace(/^.*\/src\//, "src/")}:${callFrame.lineNumber + 1}`;
+      const name = `${callFrame.functionName || "(anonymous)"} ${callFrame.url.replace(/^.*\/(src|dist\/server)\//, "$1/")}:${callFrame.lineNumber + 1}`;
       if (!seen.has(name)) add(ours, name, micros);
       seen.add(name);
     }

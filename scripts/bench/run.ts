@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres] [-- --profile]`:
+// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres] [-- --profile] [-- --keep]`:
 // starts the real server as its own process on a freshly seeded database and measures the
 // booking pipeline (P1, against a raw-SQL floor), candidate ranking at scale (P2), finance
 // exports (P3) and SMS replies (P4). Runs on the embedded database and, when BENCH_DATABASE_URL
@@ -22,6 +22,8 @@ const quick = args.includes("--quick");
 const only = new Set((args.find((arg) => arg.startsWith("--only="))?.slice(7) ?? "p1,p2,p3,p4").split(","));
 const databaseArg = args.find((arg) => arg.startsWith("--database="))?.slice(11);
 // CPU profiles of every server start (one .cpuprofile per process) in bench-results/profiles/<run>/.
+// Keep the seeded database (or data folder) for looking at plans afterwards; its name is printed.
+const keep = args.includes("--keep");
 const profileDir = args.includes("--profile") ? path.resolve(import.meta.dirname, "../../bench-results/profiles", new Date().toISOString().replace(/[:.]/g, "-")) : undefined;
 
 const SIZES = quick
@@ -198,7 +200,8 @@ async function main() {
       try {
         databases.push(await benchDatabase(target, twilio));
       } finally {
-        await dropTarget(target);
+        if (keep) process.stderr.write(`Kept: ${target.kind === "embedded" ? target.dataDir : target.url}\n`);
+        else await dropTarget(target);
       }
     }
   } finally {

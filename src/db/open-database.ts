@@ -98,13 +98,27 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number, statementTimeoutMs: number | undefined, preparedStatements: boolean): Promise<NodeDatabase> {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max: poolSize,
-    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs } : {}),
-  });
-  // An idle client that loses its server (restart, network) must not crash the process.
-  pool.on("error", () => {});
+  const newPool = (max: number, onConnect?: (client: pg.ClientBase) => Promise<unknown>) => {
+    const created = new pg.Pool({
+      connectionString: databaseUrl,
+      max,
+      ...(onConnect ? { onConnect } : {}),
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs } : {}),
+    });
+    // An idle client that loses its server (restart, network) must not crash the process.
+    created.on("error", () => {});
+    return created;
+  };
+  const pool = newPool(poolSize);
+  // The hot reads outside transactions (`rows`: a language pool's ranking and the facts of its
+  // first candidates, for every candidates answer) run on connections of their own that plan each
+  // statement once (generic plans): PostgreSQL would otherwise plan them anew on every call (0.6–0.9 ms
+  // each), as the plan of a prepared statement is re-made for its values until that seems not
+  // worth it, which it never concludes for these two. Both are written so that their plan does not
+  // depend on the values (RESULTS.md, fix 17); statements whose best plan does (a status, a date
+  // range) stay on the main pool. The setting is a session's, hence the separate connections, fewer
+  // than the main pool's. Without prepared statements (a pooler) there is no plan to keep.
+  const readPool = preparedStatements ? newPool(Math.ceil(poolSize / 2), (client) => client.query("SET plan_cache_mode = force_generic_plan")) : pool;
   // The adapter passes the name on to pg's query(), where no name (undefined) means unprepared;
   // its type does not allow for that, hence the cast.
   const names = preparedStatementNames();
@@ -143,12 +157,13 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   };
   // The same names as Prisma's statements: a connection of the pool prepares each text once.
   const rows: Database["rows"] = async <Row>(query: Prisma.Sql) =>
-    (await pool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
+    (await readPool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
   const database = buildDatabase("postgres", prisma, null, { textRows, rows }, {
     withLock,
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
+      if (readPool !== pool) await readPool.end();
     },
   });
   database.migrate = () => onOwnClient(async (connection) => applyMigrations(connection, await readMigrationFiles()));

@@ -1,6 +1,7 @@
 import { inject } from "vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import { Prisma } from "../../src/generated/prisma/client";
 import { testDbKind } from "../helpers/test-database";
 
 // On a PostgreSQL server each connection prepares a statement once (DATABASE_PREPARED_STATEMENTS,
@@ -38,6 +39,23 @@ describe.skipIf(testDbKind() !== "postgres")("prepared statements (PostgreSQL se
 
   it("still runs parameterless scripts of several statements", async () => {
     await expect(prepared.prisma.$executeRawUnsafe(`SELECT 1; SELECT 2`)).resolves.toBeDefined();
+  });
+
+  it("plans the hot reads (Database.rows) once per connection, and everything else for its values", async () => {
+    const planOf = (db: NodeDatabase, via: "rows" | "prisma") => {
+      const query = Prisma.sql`SELECT current_setting('plan_cache_mode') AS "mode" WHERE ${1}::int = 1`;
+      return via === "rows" ? db.rows<{ mode: string }>(query) : db.prisma.$queryRaw<{ mode: string }[]>(query);
+    };
+    expect((await planOf(prepared, "rows"))[0]!.mode).toBe("force_generic_plan");
+    expect((await planOf(prepared, "prisma"))[0]!.mode).toBe("auto");
+    // A statement read through `rows` three times: planned once, then only executed.
+    for (const n of [1, 2, 3]) await prepared.rows(Prisma.sql`SELECT ${n}::int * 2 AS "twice"`);
+    const [statement] = await prepared.rows<{ generic: number; custom: number }>(
+      Prisma.sql`SELECT "generic_plans"::int AS "generic", "custom_plans"::int AS "custom" FROM pg_prepared_statements WHERE "statement" LIKE ${"%::int * 2 AS \"twice\""}`,
+    );
+    expect(statement).toEqual({ generic: 3, custom: 0 });
+    // Without prepared statements (behind a pooler) there is nothing to keep: the one pool, as configured.
+    expect((await planOf(unprepared, "rows"))[0]!.mode).toBe("auto");
   });
 
   it("prepares nothing when turned off", async () => {

@@ -61,10 +61,13 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
         ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${since30Days}::timestamptz)
       END) * 1000)::float8 AS "lastServedMs"
     FROM (
-      SELECT i."id" AS "uid", i."id"::text AS "id", i."phone", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
-        l."dialect", (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
-      FROM "Interpreter" i JOIN "InterpreterLanguage" l ON l."interpreterId" = i."id" AND l."code" = ${job.language}
-      WHERE i."active" AND i."erasedAt" IS NULL
+      SELECT i.*, l."dialect"
+      FROM "InterpreterLanguage" l CROSS JOIN LATERAL (
+        SELECT i."id" AS "uid", i."id"::text AS "id", i."phone", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
+          (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
+        FROM "Interpreter" i WHERE i."id" = l."interpreterId" AND i."active" AND i."erasedAt" IS NULL OFFSET 0
+      ) i
+      WHERE l."code" = ${job.language}
     ) p
     LEFT JOIN LATERAL (
       SELECT count(*)::int AS "count", max(x."startsAt") AS "last" FROM "Booking" x
