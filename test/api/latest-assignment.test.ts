@@ -75,4 +75,45 @@ describe("latestAssignmentAt", () => {
     const rows = await sql().$queryRawUnsafe<{ latest: Date | null }[]>(`SELECT "latestAssignmentAt" AS "latest" FROM "Interpreter" WHERE "id" = ANY($1::uuid[])`, people);
     expect(rows.map((row) => row.latest)).toEqual([null, null, null, null]);
   });
+
+  it("follows single bookings: assigned, moved later and earlier, completed, handed to another person, cancelled", async () => {
+    const [first, second] = people as [string, string];
+    const earlier = await bulkInsert("completed", "2025-09-01T09:00:00Z", 1);
+    const [job] = await bulkInsert("open", "2025-10-01T09:00:00Z", 1);
+    const one = (set: string, ...params: unknown[]) => sql().$executeRawUnsafe(`UPDATE "Booking" SET ${set} WHERE "id" = $1::uuid`, job, ...params);
+    const latestOf = async (id: string) =>
+      (await sql().$queryRawUnsafe<{ latest: Date | null }[]>(`SELECT "latestAssignmentAt" AS "latest" FROM "Interpreter" WHERE "id" = $1::uuid`, id))[0]!.latest?.toISOString() ?? null;
+    const earlierStartOfFirst = (await sql().$queryRawUnsafe<{ startsAt: Date }[]>(`SELECT "startsAt" FROM "Booking" WHERE "id" = ANY($1::uuid[]) AND "interpreterId" = $2::uuid`, earlier, first))[0]!.startsAt;
+
+    await one(`"status" = 'assigned', "interpreterId" = $2::uuid`, first);
+    await expectConsistent();
+    expect(await latestOf(first)).toBe("2025-10-01T09:00:00.000Z");
+    await one(`"startsAt" = '2025-10-05T09:00:00Z', "endsAt" = '2025-10-05T10:00:00Z'`);
+    await expectConsistent();
+    // Earlier, still the latest: the stored value must come down with it …
+    await one(`"startsAt" = '2025-09-20T09:00:00Z', "endsAt" = '2025-09-20T10:00:00Z'`);
+    await expectConsistent();
+    expect(await latestOf(first)).toBe("2025-09-20T09:00:00.000Z");
+    // … and before the person's other job: that one is the latest again.
+    await one(`"startsAt" = '2025-08-01T09:00:00Z', "endsAt" = '2025-08-01T10:00:00Z'`);
+    await expectConsistent();
+    expect(await latestOf(first)).toBe(earlierStartOfFirst.toISOString());
+    await one(`"startsAt" = '2025-10-01T09:00:00Z', "endsAt" = '2025-10-01T10:00:00Z', "status" = 'completed'`);
+    await expectConsistent();
+    await one(`"interpreterId" = $2::uuid`, second);
+    await expectConsistent();
+    expect(await latestOf(first)).toBe(earlierStartOfFirst.toISOString());
+    expect(await latestOf(second)).toBe("2025-10-01T09:00:00.000Z");
+    await one(`"status" = 'cancelled'`);
+    await expectConsistent();
+    // Taken again, then given back (the ABSAGE): open, nobody holds it.
+    await one(`"status" = 'assigned', "interpreterId" = $2::uuid`, first);
+    await expectConsistent();
+    expect(await latestOf(first)).toBe("2025-10-01T09:00:00.000Z");
+    await one(`"status" = 'open', "interpreterId" = NULL`);
+    await expectConsistent();
+    expect(await latestOf(first)).toBe(earlierStartOfFirst.toISOString());
+    await sql().$executeRawUnsafe(`DELETE FROM "Booking" WHERE "id" = ANY($1::uuid[])`, [...earlier, job]);
+    await expectConsistent();
+  });
 });
