@@ -314,6 +314,16 @@ describe("/v1/bookings", () => {
       expect(second.body.code).toMatch(/^\d{4,}$/);
       expect((await read(second.body.id)).history.map((entry: { action: string }) => entry.action)).toEqual(["created"]);
 
+      // Two clashes in a row (a crowded four-digit range): the next try has five digits.
+      let clashes = 2;
+      const crowded = await createTestContext({
+        deps: { random: { bytes: (length) => (length === 4 && clashes-- > 0 ? taken : cryptoRandom.bytes(length)) }, ...(privateDb ? { db: privateDb.db } : {}) },
+      });
+      crowded.clock.set(NOW);
+      const longer = await crowded.coordinator.post("/v1/bookings", minimal(org.id, { startsAt: local("2027-03-24", "10:00") }));
+      expect(longer.status, JSON.stringify(longer.body)).toBe(201);
+      expect(longer.body.code).toMatch(/^[1-9]\d{4}$/);
+
       expect((await own.coordinator.post(`/v1/bookings/${first.id}/cancel`, { reason: "Termin entfällt" })).status).toBe(200);
       replay = taken;
       const third = await own.coordinator.post("/v1/bookings", minimal(org.id, { startsAt: local("2027-03-23", "14:00") }));
