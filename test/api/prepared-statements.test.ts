@@ -1,6 +1,7 @@
 import { inject } from "vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import { readerIn } from "../../src/features/bookings/matching-facts";
 import { Prisma } from "../../src/generated/prisma/client";
 import { testDbKind } from "../helpers/test-database";
 
@@ -56,6 +57,18 @@ describe.skipIf(testDbKind() !== "postgres")("prepared statements (PostgreSQL se
     expect(statement).toEqual({ generic: 3, custom: 0 });
     // Without prepared statements (behind a pooler) there is nothing to keep: the one pool, as configured.
     expect((await planOf(unprepared, "rows"))[0]!.mode).toBe("auto");
+  });
+
+  it("plans the matching reads of a transaction once per connection too, for that transaction only", async () => {
+    const mode = Prisma.sql`SELECT current_setting('plan_cache_mode') AS "mode" WHERE ${1}::int = 1`;
+    const inside = await prepared.prisma.$transaction(async (tx) => {
+      const before = await tx.$queryRaw<{ mode: string }[]>(mode);
+      const read = await readerIn(tx).rows<{ mode: string }>(mode);
+      return [before[0]!.mode, read[0]!.mode];
+    });
+    expect(inside).toEqual(["auto", "force_generic_plan"]);
+    // The pool has one connection: the next statement runs where the transaction ran.
+    expect((await prepared.prisma.$queryRaw<{ mode: string }[]>(mode))[0]!.mode).toBe("auto");
   });
 
   it("prepares nothing when turned off", async () => {
