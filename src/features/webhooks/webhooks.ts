@@ -85,6 +85,8 @@ export function createWebhookDelivery(deps: WebhookDeps) {
           const due = await tx.$queryRaw<{ id: string }[]>`
             SELECT "id"::text AS "id" FROM "WebhookDelivery" WHERE "status" = 'pending' AND "nextAttemptAt" <= ${now}
             ORDER BY "nextAttemptAt" LIMIT 20 FOR UPDATE SKIP LOCKED`;
+          // Nothing due (most runs): no further statements.
+          if (due.length === 0) return [];
           // Pushed into the future while being delivered; a crash retries it later.
           await tx.webhookDelivery.updateMany({
             where: { id: { in: due.map((row) => row.id) } },
