@@ -104,13 +104,16 @@ export function createOutbox(deps: OutboxDeps) {
    */
   async function claim(now: Date) {
     return prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`INSERT INTO "SmsThrottle" ("id", "nextSlotAt") VALUES (${THROTTLE_ID}, ${now}) ON CONFLICT ("id") DO NOTHING`;
-      const [throttle] = await tx.$queryRaw<{ nextSlotAt: Date }[]>`SELECT "nextSlotAt" FROM "SmsThrottle" WHERE "id" = ${THROTTLE_ID} FOR UPDATE`;
+      // The due messages first: a run with nothing due (most runs of an idle outbox) then ends
+      // without locking, and so without writing, the shared schedule. Locked messages are
+      // skipped, never waited for, so taking the schedule's lock after them cannot deadlock.
       const due = await tx.$queryRaw<{ id: string }[]>`
         SELECT "id"::text AS "id" FROM "SmsMessage"
         WHERE "direction" = 'outbound' AND "status" = 'queued' AND "nextAttemptAt" <= ${now}
         ORDER BY "nextAttemptAt", "createdAt", "id" LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
       if (due.length === 0) return [];
+      await tx.$executeRaw`INSERT INTO "SmsThrottle" ("id", "nextSlotAt") VALUES (${THROTTLE_ID}, ${now}) ON CONFLICT ("id") DO NOTHING`;
+      const [throttle] = await tx.$queryRaw<{ nextSlotAt: Date }[]>`SELECT "nextSlotAt" FROM "SmsThrottle" WHERE "id" = ${THROTTLE_ID} FOR UPDATE`;
       // A schedule further ahead than a few batches can be was left by a clock that ran fast (an
       // instance with a wrong clock, a clock set back): not waited for, or sending would stall.
       const scheduled = throttle ? Math.min(new Date(throttle.nextSlotAt).getTime(), now.getTime() + MAX_SCHEDULE_AHEAD_MS) : 0;

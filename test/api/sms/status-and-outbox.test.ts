@@ -231,6 +231,12 @@ describe("SMS status callbacks and the outbox", () => {
   });
 
   describe("the outbox", () => {
+    it("writes nothing when nothing is due (an idle outbox runs every second)", async () => {
+      expect(await createServices(ctx.deps).outbox.deliverDue()).toEqual({ sent: 0, retried: 0, failed: 0 });
+      // Not even the shared send schedule: it is created and locked only to give slots out.
+      expect(await prisma().smsThrottle.count()).toBe(0);
+    });
+
     /** Sent times of the given messages, in the order they were queued. */
     async function sentTimes(ids: string[]): Promise<number[]> {
       return Promise.all(ids.map(async (id) => {
