@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
+import { testDbKind } from "../helpers/test-database";
 
 // "Interpreter"."latestAssignmentAt" is kept by triggers on "Booking" (migration
 // latest_assignment), so that ranking a large pool can skip most history lookups. The API tests of
@@ -115,5 +116,54 @@ describe("latestAssignmentAt", () => {
     expect(await latestOf(first)).toBe(earlierStartOfFirst.toISOString());
     await sql().$executeRawUnsafe(`DELETE FROM "Booking" WHERE "id" = ANY($1::uuid[])`, [...earlier, job]);
     await expectConsistent();
+  });
+
+  // Two connections at once: only on a PostgreSQL server (the embedded database has one).
+  it.skipIf(testDbKind() !== "postgres")("counts an assignment committed while a cancellation waited for the person's row", async () => {
+    const person = (await newInterpreter(ctx.coordinator, {})).id;
+    people.push(person);
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    // The person's jobs: one done in January, one assigned in February, one open in March.
+    await sql().$executeRawUnsafe(
+      `INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status", "interpreterId", "createdAt", "updatedAt")
+       SELECT t.id, 'R' || t.n, $2::uuid, 'de', t.s, t.s + interval '1 hour', 60, 'phone', t.status::"BookingStatus", CASE WHEN t.status = 'open' THEN NULL ELSE $3::uuid END, now(), now()
+       FROM unnest($1::uuid[], ARRAY['2026-01-05T09:00:00Z', '2026-02-05T09:00:00Z', '2026-03-05T09:00:00Z']::timestamptz[], ARRAY['completed', 'assigned', 'open']) WITH ORDINALITY AS t(id, s, status, n)`,
+      ids,
+      organisationId,
+      person,
+    );
+    await expectConsistent();
+    let assigned!: () => void;
+    const heldUntilCancelWaits = new Promise<void>((resolve) => (assigned = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The assignment holds the person's row (as the API's does) and commits only once the
+    // cancellation of the February job waits for that row.
+    const assignment = sql().$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT 1 FROM "Interpreter" WHERE "id" = $1::uuid FOR UPDATE`, person);
+      await tx.$executeRawUnsafe(`UPDATE "Booking" SET "status" = 'assigned', "interpreterId" = $2::uuid WHERE "id" = $1::uuid`, ids[2], person);
+      assigned();
+      await released;
+    });
+    await heldUntilCancelWaits;
+    // (Prisma's promises start their query only when awaited or given a `then`.)
+    const cancellation = sql()
+      .$executeRawUnsafe(`UPDATE "Booking" SET "status" = 'cancelled' WHERE "id" = '${ids[1]}'::uuid`)
+      .then((count) => count);
+    for (let waited = 0; ; waited += 20) {
+      const [row] = await sql().$queryRawUnsafe<{ waiting: number }[]>(
+        `SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "query" LIKE $1`,
+        `%'${ids[1]}'%`,
+      );
+      if (row!.waiting > 0) break;
+      if (waited > 10_000) throw new Error("the cancellation never waited for the person's row");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    release();
+    await Promise.all([assignment, cancellation]);
+    await expectConsistent();
+    expect((await sql().$queryRawUnsafe<{ latest: Date }[]>(`SELECT "latestAssignmentAt" AS "latest" FROM "Interpreter" WHERE "id" = $1::uuid`, person))[0]!.latest.toISOString()).toBe(
+      "2026-03-05T09:00:00.000Z",
+    );
   });
 });
