@@ -23,7 +23,7 @@ export const ConfigSchema = z.object({
     z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL"),
   ),
   DATABASE_POOL_SIZE: withDefault(z.coerce.number().int().min(1).max(200), 10),
-  /** Statements prepared once per connection (PostgreSQL server); off for poolers that cannot keep them. */
+  /** Statements prepared once per connection (PostgreSQL server); off behind a pooler in transaction mode. */
   DATABASE_PREPARED_STATEMENTS: withDefault(booleanFlag, "true"),
   DATA_DIR: withDefault(z.string().min(1), "./data"),
   BOOTSTRAP_API_KEY: optional(

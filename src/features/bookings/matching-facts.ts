@@ -52,10 +52,12 @@ export interface MatchingReader {
 
 /**
  * Every read through one transaction. Before its first read, the rest of the transaction is set
- * to use generic plans: the ranking and facts statements are then planned once per connection
- * instead of on every call (0.6–0.9 ms each; the same as `Database.rows` outside transactions,
- * see open-database.ts). What such a transaction writes afterwards (offers, messages, the
- * booking, its history) goes by keys, where the generic plan is the plan anyway.
+ * to use generic plans: where statements are prepared (a PostgreSQL server with
+ * DATABASE_PREPARED_STATEMENTS on), the ranking and facts statements are then planned once per
+ * connection instead of on every call (0.6–0.9 ms each; the same as `Database.rows` outside
+ * transactions, see open-database.ts). Elsewhere the setting changes nothing but costs its
+ * statement. What such a transaction writes afterwards (offers, messages, the booking, its
+ * history) goes by keys, where the generic plan is the plan anyway.
  *
  * @example
  * await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [id] }, factsOptions);
