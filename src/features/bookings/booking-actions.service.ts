@@ -10,10 +10,10 @@ import { isUuid } from "../../lib/pagination";
 import { actorOf, type HistoryActor } from "./booking-history";
 import { createAllowance } from "../allowances/allowance-creation";
 import { applyBookingChange, isActive, lockBooking, lockBookingAndInterpreter, lockRows, withdrawPendingOffers, type BookingChange } from "./booking-change";
-import { BOOKING_INCLUDE, showsInterpreterPhone, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import { readBooking, showsInterpreterPhone, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
 import type { ReadContext } from "../privacy/read-audit";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
-import { bookingsVisibleTo, checkStartTime } from "./bookings.service";
+import { checkStartTime } from "./bookings.service";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import { jobFactsOf, loadInterpreterFacts, readerIn } from "./matching-facts";
 import { candidatesOf } from "./candidate-search";
@@ -275,7 +275,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
 
     /** Who can take the job, best first with reasons (the best `limit`); optionally everyone else with the excluding rule. */
     async candidates(actor: Actor, id: string, query: { limit: number; includeExcluded: boolean }) {
-      const row = isUuid(id) ? await prisma.booking.findFirst({ where: { AND: [{ id }, bookingsVisibleTo(actor)] }, include: BOOKING_INCLUDE }) : null;
+      const row = isUuid(id) ? await readBooking(db.rows, id, actor) : null;
       if (!row) throw notFound(id);
       // A read outside any transaction: the ranking statements go straight to the driver.
       return candidatesOf({ db: prisma, rows: db.rows }, { ...jobFactsOf(row), postcode: row.postcode }, query, factsOptions);

@@ -1,7 +1,7 @@
 import type { Actor } from "../../auth/actor";
 import { isErasedPhone } from "../../domain/data-protection";
 import { maskPhoneNumber } from "../../domain/phone";
-import type { Booking, BookingEvent, Prisma } from "../../generated/prisma/client";
+import { Prisma, type Booking, type BookingEvent } from "../../generated/prisma/client";
 import type { BookingView } from "./bookings.schemas";
 
 export const BOOKING_INCLUDE = {
@@ -72,6 +72,22 @@ export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
     organisation: { name: organisationName as string },
     interpreter: (typeof interpreter === "string" ? JSON.parse(interpreter) : interpreter) as BookingRow["interpreter"],
   };
+}
+
+/**
+ * Reads a booking as `bookingRowOf` returns it, without a lock, in one statement through `rows`
+ * (e.g. `Database.rows`, past Prisma's query compiler: the candidates answer reads the booking
+ * first); null when it does not exist or the actor may not see it (requesters: their own
+ * organisation's only).
+ *
+ * @example
+ * const row = await readBooking(db.rows, id, actor);
+ */
+export async function readBooking(rows: <Row>(query: Prisma.Sql) => Promise<Row[]>, id: string, actor: Actor): Promise<BookingRow | null> {
+  if (actor.role === "requester" && !actor.organisationId) return null;
+  const visible = actor.role === "requester" ? Prisma.sql` AND b."organisationId" = ${actor.organisationId}::uuid` : Prisma.empty;
+  const [raw] = await rows<Record<string, unknown>>(Prisma.sql`SELECT ${Prisma.raw(bookingRowSql("b"))} FROM "Booking" b WHERE b."id" = ${id}::uuid${visible}`);
+  return raw ? bookingRowOf(raw) : null;
 }
 
 export interface ViewOptions {
