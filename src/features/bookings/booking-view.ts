@@ -45,6 +45,8 @@ export function bookingCastSql(column: BookingColumn): string {
   return NATIVE_TYPES.has(type) || type === "uuid" ? `::${type}` : `::text::"${type}"`;
 }
 
+const selectLists = new Map<string, string>();
+
 /**
  * The select list of a whole `BookingRow` from the booking row (or CTE) `alias`: every column,
  * the organisation's name and the interpreter as correlated subqueries. Subqueries rather than
@@ -54,15 +56,22 @@ export function bookingCastSql(column: BookingColumn): string {
  * await tx.$queryRawUnsafe(`SELECT ${bookingRowSql("b")} FROM "Booking" b WHERE b."id" = $1::uuid FOR UPDATE`, id);
  */
 export function bookingRowSql(alias: string): string {
-  const columns = Object.entries(BOOKING_COLUMNS).map(([name, type]) =>
-    NATIVE_TYPES.has(type) ? `${alias}."${name}"` : `${alias}."${name}"::text AS "${name}"`,
-  );
-  return [
-    ...columns,
-    `(SELECT o."name" FROM "Organisation" o WHERE o."id" = ${alias}."organisationId") AS "organisationName"`,
-    `(SELECT json_build_object('id', i."id", 'name', i."name", 'phone', i."phone") FROM "Interpreter" i WHERE i."id" = ${alias}."interpreterId") AS "interpreter"`,
-  ].join(", ");
+  // Built once per alias (a handful): every booking statement of every request uses it.
+  let list = selectLists.get(alias);
+  if (list === undefined) {
+    const columns = Object.entries(BOOKING_COLUMNS).map(([name, type]) =>
+      NATIVE_TYPES.has(type) ? `${alias}."${name}"` : `${alias}."${name}"::text AS "${name}"`,
+    );
+    list = [
+      ...columns,
+      `(SELECT o."name" FROM "Organisation" o WHERE o."id" = ${alias}."organisationId") AS "organisationName"`,
+      `(SELECT json_build_object('id', i."id", 'name', i."name", 'phone', i."phone") FROM "Interpreter" i WHERE i."id" = ${alias}."interpreterId") AS "interpreter"`,
+    ].join(", ");
+    selectLists.set(alias, list);
+  }
+  return list;
 }
+
 
 /** A row selected with `bookingRowSql` as the `BookingRow` Prisma would return with `BOOKING_INCLUDE`. */
 export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
