@@ -11,7 +11,7 @@ import type { RecordingSmsSender } from "../../src/sms/sms-sender";
 import { expectError, expectValidationError } from "../helpers/assertions";
 import { ALL_WEEK, NIL_UUID } from "../helpers/fixtures";
 import { walkPages } from "../helpers/pagination";
-import { createTestContext, newInterpreter, newOrganisation, uniqueMobile, uniqueToken, type ApiClient, type TestContext } from "../helpers/test-app";
+import { createTestContext, newInterpreter, newOrganisation, uniqueMobile, uniqueToken, type TestContext } from "../helpers/test-app";
 import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
 import { replyOf, sendSms, smsTestConfig } from "../helpers/twilio";
 
