@@ -1,14 +1,14 @@
 import type { Actor } from "../../auth/actor";
 import { ACTIVE_STATUSES } from "../../domain/booking-lifecycle";
 import { smsTexts, type JobText } from "../../domain/sms-texts";
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import { enqueueSms, type QueuedSms } from "../sms/outbox";
 import { UUID_V7_SQL } from "../../lib/encoding";
 import { isUuid } from "../../lib/pagination";
 import { phoneReadSql, type ReadContext } from "../privacy/read-audit";
 import { bookingWebhookSql } from "../webhooks/webhooks";
 import { historyInsertSql, type AddParam, type HistoryActor, type HistoryEntry } from "./booking-history";
-import { BOOKING_COLUMNS, BOOKING_INCLUDE, bookingCastSql, bookingRowOf, bookingRowSql, type BookingColumn, type BookingRow } from "./booking-view";
+import { BOOKING_COLUMNS, BOOKING_INCLUDE, bookingCastSql, bookingRowOf, bookingRowSql, visibleBookingSql, type BookingColumn, type BookingRow } from "./booking-view";
 
 type Tx = Prisma.TransactionClient;
 type JobTextRow = Pick<BookingRow, "code" | "language" | "dialect" | "startsAt" | "endsAt" | "mode" | "street" | "postcode" | "city" | "room" | "setting" | "sensitive" | "contactName" | "contactPhone"> & {
@@ -74,19 +74,16 @@ export async function lockBookingAndInterpreter(tx: Tx, id: string, actor: Actor
  * const locked = await lockRows(tx, bookingId, actor, null); // { row, interpreterLocked: false } | null
  */
 export async function lockRows(tx: Tx, id: string, actor: Actor | undefined, interpreterId: string | null): Promise<{ row: BookingRow; interpreterLocked: boolean } | null> {
-  if (!isUuid(id)) return null;
-  const requester = actor?.role === "requester";
-  if (requester && !actor.organisationId) return null;
-  const params: unknown[] = [id];
-  const visible = requester ? ` AND b."organisationId" = $${params.push(actor.organisationId)}::uuid` : "";
-  const booking = `SELECT ${bookingRowSql("b")} FROM "Booking" b WHERE b."id" = $1::uuid${visible} FOR UPDATE`;
+  const select = isUuid(id) ? visibleBookingSql(id, actor) : null;
+  if (!select) return null;
+  const booking = Prisma.sql`${select} FOR UPDATE`;
   const sql =
     interpreterId === null
       ? booking
-      : `WITH booking AS (${booking}),
-         interpreter AS (SELECT i."id" FROM "Interpreter" i WHERE i."id" = $${params.push(interpreterId)}::uuid AND i."erasedAt" IS NULL AND EXISTS (SELECT 1 FROM booking) FOR UPDATE)
+      : Prisma.sql`WITH booking AS (${booking}),
+         interpreter AS (SELECT i."id" FROM "Interpreter" i WHERE i."id" = ${interpreterId}::uuid AND i."erasedAt" IS NULL AND EXISTS (SELECT 1 FROM booking) FOR UPDATE)
          SELECT booking.*, EXISTS (SELECT 1 FROM interpreter) AS "interpreterLocked" FROM booking`;
-  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+  const [raw] = await tx.$queryRaw<Record<string, unknown>[]>(sql);
   if (!raw) return null;
   const { interpreterLocked, ...columns } = raw;
   const row = bookingRowOf(columns);

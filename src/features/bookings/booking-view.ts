@@ -72,7 +72,6 @@ export function bookingRowSql(alias: string): string {
   return list;
 }
 
-
 /** A row selected with `bookingRowSql` as the `BookingRow` Prisma would return with `BOOKING_INCLUDE`. */
 export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
   const { organisationName, interpreter, ...columns } = raw;
@@ -84,18 +83,31 @@ export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
 }
 
 /**
+ * `SELECT` of the booking `id` as `bookingRowSql` reads it (alias `b`), if the actor may see it:
+ * requesters their own organisation's only; no actor (the system) and other roles every booking.
+ * Null when the actor can see no booking at all (a requester key without an organisation).
+ *
+ * @example
+ * const select = visibleBookingSql(id, actor); // then Prisma.sql`${select} FOR UPDATE`
+ */
+export function visibleBookingSql(id: string, actor: Actor | undefined): Prisma.Sql | null {
+  const requester = actor?.role === "requester";
+  if (requester && !actor.organisationId) return null;
+  const visible = requester ? Prisma.sql` AND b."organisationId" = ${actor.organisationId}::uuid` : Prisma.empty;
+  return Prisma.sql`SELECT ${Prisma.raw(bookingRowSql("b"))} FROM "Booking" b WHERE b."id" = ${id}::uuid${visible}`;
+}
+
+/**
  * Reads a booking as `bookingRowOf` returns it, without a lock, in one statement through `rows`
  * (e.g. `Database.rows`, past Prisma's query compiler: the candidates answer reads the booking
- * first); null when it does not exist or the actor may not see it (requesters: their own
- * organisation's only).
+ * first); null when it does not exist or the actor may not see it (`visibleBookingSql`).
  *
  * @example
  * const row = await readBooking(db.rows, id, actor);
  */
 export async function readBooking(rows: <Row>(query: Prisma.Sql) => Promise<Row[]>, id: string, actor: Actor): Promise<BookingRow | null> {
-  if (actor.role === "requester" && !actor.organisationId) return null;
-  const visible = actor.role === "requester" ? Prisma.sql` AND b."organisationId" = ${actor.organisationId}::uuid` : Prisma.empty;
-  const [raw] = await rows<Record<string, unknown>>(Prisma.sql`SELECT ${Prisma.raw(bookingRowSql("b"))} FROM "Booking" b WHERE b."id" = ${id}::uuid${visible}`);
+  const select = visibleBookingSql(id, actor);
+  const [raw] = select ? await rows<Record<string, unknown>>(select) : [];
   return raw ? bookingRowOf(raw) : null;
 }
 
