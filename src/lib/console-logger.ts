@@ -14,5 +14,6 @@ export function consoleLogger(bindings: Record<string, unknown> = {}, level: "in
     warn: write("warn"),
     error: write("error"),
     child: (more) => consoleLogger({ ...bindings, ...more }, level),
+    isLevelEnabled: (lineLevel) => order[lineLevel] >= order[level],
   };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from "./logger";
+import type { Logger, LogLevel } from "./logger";
 
 /**
  * Scrubbing of secrets and personal data from everything the service logs.
@@ -79,13 +79,18 @@ function errorFields(error: Error): Record<string, unknown> {
  * const logger = redactingLogger(pino(), createRedactor([config.TWILIO_AUTH_TOKEN]));
  */
 export function redactingLogger(inner: Logger, redact: Redactor): Logger {
-  const wrap = (level: "info" | "warn" | "error" | "debug") => (object: object, message?: string) =>
+  // Scrubbing walks the whole object with a dozen patterns: not for lines the level drops anyway
+  // (every request's info line at LOG_LEVEL=warn).
+  const wrap = (level: LogLevel) => (object: object, message?: string) => {
+    if (inner.isLevelEnabled && !inner.isLevelEnabled(level)) return;
     inner[level](redact(object) as object, message === undefined ? undefined : (redact(message) as string));
+  };
   return {
     info: wrap("info"),
     warn: wrap("warn"),
     error: wrap("error"),
     debug: wrap("debug"),
     child: (bindings) => redactingLogger(inner.child(redact(bindings) as Record<string, unknown>), redact),
+    ...(inner.isLevelEnabled ? { isLevelEnabled: (level: LogLevel) => inner.isLevelEnabled!(level) } : {}),
   };
 }

@@ -5,7 +5,11 @@ export interface Logger {
   error(object: object, message?: string): void;
   debug(object: object, message?: string): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether lines of `level` are written (pino's own method); absent: every level is. */
+  isLevelEnabled?(level: LogLevel): boolean;
 }
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export const silentLogger: Logger = {
   info: () => {},

@@ -66,4 +66,39 @@ describe("log redaction", () => {
     expect(JSON.stringify(lines)).not.toContain("15112345678");
     expect(lines[0]).toMatchObject({ err: { type: "Error", message: "SMS to [phone redacted] failed" } });
   });
+
+  it("scrubs only lines the inner logger's level lets through, and scrubs those", () => {
+    const lines: unknown[] = [];
+    const scrubbed: unknown[] = [];
+    const counting = (value: unknown) => {
+      scrubbed.push(value);
+      return redact(value);
+    };
+    const sink: Logger = {
+      info: (object) => lines.push(object),
+      warn: (object) => lines.push(object),
+      error: (object) => lines.push(object),
+      debug: (object) => lines.push(object),
+      child: () => sink,
+      isLevelEnabled: (level) => level === "warn" || level === "error",
+    };
+    const logger = redactingLogger(sink, counting);
+    logger.info({ route: "/v1/bookings", to: "+4915112345678" }, "request");
+    logger.debug({ detail: 1 });
+    expect(scrubbed).toEqual([]);
+    expect(lines).toEqual([]);
+    logger.warn({ note: "SMS to +4915112345678 bounced" });
+    expect(lines).toEqual([{ note: "SMS to [phone redacted] bounced" }]);
+    expect(scrubbed).toHaveLength(1);
+    expect(logger.isLevelEnabled?.("info")).toBe(false);
+  });
+
+  it("asks pino and the console logger for their level", async () => {
+    const { consoleLogger } = await import("../../src/lib/console-logger");
+    const quiet = consoleLogger({}, "warn");
+    expect([quiet.isLevelEnabled?.("info"), quiet.isLevelEnabled?.("warn"), quiet.isLevelEnabled?.("error")]).toEqual([false, true, true]);
+    const { default: pino } = await import("pino");
+    const viaPino: Logger = pino({ level: "warn" });
+    expect([viaPino.isLevelEnabled?.("info"), viaPino.isLevelEnabled?.("warn")]).toEqual([false, true]);
+  });
 });
