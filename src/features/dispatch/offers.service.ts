@@ -2,9 +2,10 @@ import type { Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import { evaluateInterpreter } from "../../domain/matching";
 import { smsTexts } from "../../domain/sms-texts";
-import type { Prisma } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import { ApiError, validationError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
+import { uuidV7 } from "../../lib/encoding";
 import { isUuid } from "../../lib/pagination";
 import { lockBooking, invalidTransition } from "../bookings/booking-actions.service";
 import { applyBookingChange, jobTextOf } from "../bookings/booking-change";
@@ -130,10 +131,16 @@ export function createOfferService(deps: OfferDeps) {
           now,
           chosen.map((interpreterId) => ({ to: phoneOf.get(interpreterId)!, body, purpose: "offer", bookingId, interpreterId })),
         );
-        const created = await tx.offer.createManyAndReturn({
-          data: chosen.map((interpreterId, index) => ({ bookingId, interpreterId, wave, createdAt: now, expiresAt, messageId: messages[index]!.id })),
-          select: { id: true, interpreterId: true, expiresAt: true },
-        });
+        // Raw, as enqueueSms: Prisma would compile a createMany query anew on every wave.
+        const created = chosen.map((interpreterId, index) => ({ id: uuidV7(), interpreterId, messageId: messages[index]!.id }));
+        await tx.$executeRaw`
+          INSERT INTO "Offer" ("id", "bookingId", "interpreterId", "wave", "status", "createdAt", "expiresAt", "messageId")
+          VALUES ${Prisma.join(
+            created.map(
+              (offer) =>
+                Prisma.sql`(${offer.id}::uuid, ${bookingId}::uuid, ${offer.interpreterId}::uuid, ${wave}::int, 'pending'::"OfferStatus", ${now}::timestamptz, ${expiresAt}::timestamptz, ${offer.messageId}::uuid)`,
+            ),
+          )}`;
         await applyBookingChange(
           tx,
           now,
@@ -147,7 +154,7 @@ export function createOfferService(deps: OfferDeps) {
         return {
           bookingId,
           wave,
-          offered: created.map((offer) => ({ offerId: offer.id, interpreterId: offer.interpreterId, expiresAt: offer.expiresAt.toISOString() })),
+          offered: created.map((offer) => ({ offerId: offer.id, interpreterId: offer.interpreterId, expiresAt: expiresAt.toISOString() })),
           needsAttention: false,
         };
       }),

@@ -1,5 +1,7 @@
 import type { Database } from "../../db/database";
 import { smsTexts } from "../../domain/sms-texts";
+import { Prisma } from "../../generated/prisma/client";
+import { uuidV7 } from "../../lib/encoding";
 import { jobTextOf } from "../bookings/booking-change";
 import { BOOKING_INCLUDE } from "../bookings/booking-view";
 import { enqueueSms } from "../sms/outbox";
@@ -29,11 +31,14 @@ export async function sendReminders(db: Database, now: Date, hoursBefore: number
     const nearest = passed[passed.length - 1];
     if (nearest === undefined || recorded.has(nearest)) continue;
     const claimed = await db.prisma.$transaction(async (tx) => {
-      const inserted = await tx.reminder.createManyAndReturn({
-        data: passed.filter((h) => !recorded.has(h)).map((h) => ({ bookingId: row.id, interpreterId, hoursBefore: h, createdAt: now })),
-        skipDuplicates: true,
-        select: { hoursBefore: true },
-      });
+      // Raw, as enqueueSms: Prisma compiles createMany queries anew on every call. A point another
+      // dispatcher claimed first is skipped (the unique row), and is then not ours to send.
+      const points = passed.filter((h) => !recorded.has(h));
+      const inserted = await tx.$queryRaw<{ hoursBefore: number }[]>`
+        INSERT INTO "Reminder" ("id", "bookingId", "interpreterId", "hoursBefore", "createdAt")
+        VALUES ${Prisma.join(points.map((h) => Prisma.sql`(${uuidV7()}::uuid, ${row.id}::uuid, ${interpreterId}::uuid, ${h}::int, ${now}::timestamptz)`))}
+        ON CONFLICT DO NOTHING
+        RETURNING "hoursBefore"`;
       const mine = inserted.some((reminder) => reminder.hoursBefore === nearest);
       const assignedBeforePoint = !row.assignedAt || row.assignedAt.getTime() < row.startsAt.getTime() - nearest * HOUR_MS;
       if (mine && assignedBeforePoint && row.interpreter) {

@@ -1,7 +1,8 @@
 import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
 import { isErasedPhone } from "../../domain/data-protection";
-import type { Prisma, SmsStatus } from "../../generated/prisma/client";
+import { Prisma, type SmsStatus } from "../../generated/prisma/client";
 import type { Clock } from "../../lib/clock";
+import { uuidV7 } from "../../lib/encoding";
 import type { Logger } from "../../lib/logger";
 import { isUuid } from "../../lib/pagination";
 import type { SentSms, SmsSender } from "../../sms/sms-sender";
@@ -19,24 +20,29 @@ export interface QueuedSms {
 
 /**
  * Writes messages to the outbox inside the caller's transaction, so an SMS exists exactly when
- * the change it reports was committed. The outbox worker sends them.
+ * the change it reports was committed. The outbox worker sends them. Returns their ids in the
+ * order given.
+ *
+ * One raw INSERT rather than `createManyAndReturn`: Prisma compiles createMany queries anew on
+ * every call (its query-plan cache leaves them out), about 1 ms of CPU for three rows against
+ * 0.2 ms for this statement — and every offer wave, assignment and cancellation queues SMS.
+ *
+ * @example
+ * const [queued] = await enqueueSms(tx, now, [{ to: "+4915112345678", body: "…", purpose: "offer", bookingId }]);
  */
-export async function enqueueSms(tx: Tx, now: Date, messages: QueuedSms[]): Promise<{ id: string; to: string }[]> {
+export async function enqueueSms(tx: Pick<Tx, "$executeRaw">, now: Date, messages: QueuedSms[]): Promise<{ id: string; to: string }[]> {
   if (messages.length === 0) return [];
-  return tx.smsMessage.createManyAndReturn({
-    data: messages.map((message) => ({
-      direction: "outbound" as const,
-      to: message.to,
-      body: message.body,
-      purpose: message.purpose,
-      bookingId: message.bookingId ?? null,
-      interpreterId: message.interpreterId ?? null,
-      status: "queued" as const,
-      createdAt: now,
-      nextAttemptAt: now,
-    })),
-    select: { id: true, to: true },
-  });
+  const queued = messages.map((message) => ({ ...message, id: uuidV7() }));
+  await tx.$executeRaw`
+    INSERT INTO "SmsMessage" ("id", "direction", "to", "body", "purpose", "bookingId", "interpreterId", "status", "createdAt", "nextAttemptAt")
+    VALUES ${Prisma.join(
+      queued.map(
+        (message) =>
+          Prisma.sql`(${message.id}::uuid, 'outbound'::"SmsDirection", ${message.to}::text, ${message.body}::text, ${message.purpose}::text,
+            ${message.bookingId ?? null}::uuid, ${message.interpreterId ?? null}::uuid, 'queued'::"SmsStatus", ${now}::timestamptz, ${now}::timestamptz)`,
+      ),
+    )}`;
+  return queued.map((message) => ({ id: message.id, to: message.to }));
 }
 
 export interface OutboxDeps {
