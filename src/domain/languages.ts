@@ -38,6 +38,9 @@ export function canonicalLanguageCode(code: string): string | null {
  * germanLanguageName("ar"); // "Arabisch"
  */
 export function germanLanguageName(code: string): string {
+  // Intl.DisplayNames is slow to ask, and every offer text asks several times while fitting the SMS.
+  const known = germanNames.get(code);
+  if (known !== undefined) return known;
   const canonical = canonicalLanguageCode(code) ?? code;
   let german: string | undefined;
   try {
@@ -45,5 +48,10 @@ export function germanLanguageName(code: string): string {
   } catch {
     german = undefined;
   }
-  return german ?? BY_ANY_CODE.get(canonical)?.englishName ?? canonical;
+  const name = german ?? BY_ANY_CODE.get(canonical)?.englishName ?? canonical;
+  // Bounded: codes come from stored bookings, but a flood of odd ones must not grow it forever.
+  if (germanNames.size < 1_000) germanNames.set(code, name);
+  return name;
 }
+
+const germanNames = new Map<string, string>();
