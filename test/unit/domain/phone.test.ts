@@ -22,6 +22,16 @@ describe("normaliseMobileNumber", () => {
   it.each(["", "hello", "0151", "12345678901234567890"])("refuses the non-number %j", (input) => {
     expect(normaliseMobileNumber(input).ok).toBe(false);
   });
+
+  it("answers a repeated number the same way, with a result no caller can change", () => {
+    for (const input of ["0151 2345 6789", "02421 12345"]) {
+      const first = normaliseMobileNumber(input);
+      expect(normaliseMobileNumber(input)).toEqual(first);
+      expect(Object.isFrozen(first)).toBe(true);
+      expect(() => Object.assign(first, { ok: !first.ok })).toThrow(TypeError);
+    }
+    expect(normaliseMobileNumber("0151 2345 6789")).toEqual({ ok: true, e164: "+4915123456789" });
+  });
 });
 
 describe("maskPhoneNumber", () => {
