@@ -7,7 +7,7 @@ import { UUID_V7_SQL } from "../../lib/encoding";
 import { isUuid } from "../../lib/pagination";
 import { phoneReadSql, type ReadContext } from "../privacy/read-audit";
 import { bookingWebhookSql } from "../webhooks/webhooks";
-import { historyInsertSql, type AddParam, type HistoryActor, type HistoryEntry } from "./booking-history";
+import { historyInsertSql, statementParams, type AddParam, type HistoryActor, type HistoryEntry } from "./booking-history";
 import { BOOKING_COLUMNS, BOOKING_INCLUDE, bookingCastSql, bookingRowOf, bookingRowSql, visibleBookingSql, type BookingColumn, type BookingRow } from "./booking-view";
 
 type Tx = Prisma.TransactionClient;
@@ -94,13 +94,6 @@ export async function lockRows(tx: Tx, id: string, actor: Actor | undefined, int
 }
 
 const OFFERING = new Set(["open", "offered"]);
-
-/** A statement under construction: its parameters, added in order of their placeholders. */
-function statementParams() {
-  const values: unknown[] = [];
-  const param: AddParam = (value, cast) => `$${values.push(value)}${cast}`;
-  return { values, param };
-}
 
 /**
  * The CTEs that end the pending offers of a booking and queue the short SMS to each offeree

@@ -1,7 +1,7 @@
 import type { Actor } from "../../auth/actor";
 import type { BookingStatus } from "../../domain/booking-lifecycle";
 import type { Prisma } from "../../generated/prisma/client";
-import { uuidV7 } from "../../lib/encoding";
+import { UUID_V7_SQL, uuidV7 } from "../../lib/encoding";
 
 /** Who caused a change: an API key, an SMS sender, or the service itself (the dispatch tick). */
 export type HistoryActor = { type: "key"; keyId: string } | { type: "sms"; phone: string } | { type: "system" };
@@ -20,45 +20,53 @@ export interface HistoryEntry {
   details?: Prisma.InputJsonValue;
 }
 
-/** The row of a history entry; written in the same transaction as the change it records. */
-export function historyRow(entry: HistoryEntry): Prisma.BookingEventCreateManyInput {
-  return {
-    bookingId: entry.bookingId,
-    at: entry.at,
-    actorType: entry.by.type,
-    actorKeyId: entry.by.type === "key" ? entry.by.keyId : null,
-    actorPhone: entry.by.type === "sms" ? entry.by.phone : null,
-    action: entry.action,
-    fromStatus: entry.from ?? null,
-    toStatus: entry.to ?? null,
-    reason: entry.reason ?? null,
-    ...(entry.details === undefined ? {} : { details: entry.details }),
-  };
-}
-
 /** Adds a parameter to a statement under construction and returns its placeholder with a cast, e.g. `$3::uuid`. */
 export type AddParam = (value: unknown, cast: string) => string;
+
+/**
+ * A statement under construction: `param` adds a value and returns its placeholder; run the text
+ * with `values` in order (`$queryRawUnsafe(text, ...values)`).
+ *
+ * @example
+ * const { values, param } = statementParams();
+ * const sql = `SELECT * FROM "Booking" WHERE "id" = ${param(id, "::uuid")}`; // $1::uuid, values [id]
+ */
+export function statementParams(): { values: unknown[]; param: AddParam } {
+  const values: unknown[] = [];
+  const param: AddParam = (value, cast) => `$${values.push(value)}${cast}`;
+  return { values, param };
+}
+
+/**
+ * Which booking an entry is about: an id, or each row of a row source earlier in the same
+ * statement (a CTE such as `inserted`), for changes whose row only that statement knows — and
+ * which write no entry when the source is empty.
+ */
+export type HistoryTarget = { bookingId: string } | { bookingIdFrom: { source: string; column: string } };
 
 /**
  * The INSERT of a history entry, for statements that write a change and its history together.
  *
  * @example
- * const sql = historyInsertSql(param, { bookingId, at: now, by: SYSTEM, action: "unfilled", from: "open", to: "unfilled" });
+ * historyInsertSql(param, { bookingId, at: now, by: SYSTEM, action: "unfilled", from: "open", to: "unfilled" }); // INSERT … VALUES (…)
+ * historyInsertSql(param, { bookingIdFrom: { source: "inserted", column: "id" }, at: now, by, action: "created", to: "open" }); // INSERT … SELECT … FROM inserted
  */
-export function historyInsertSql(param: AddParam, entry: HistoryEntry): string {
-  const row = historyRow(entry);
-  return `INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "actorKeyId", "actorPhone", "action", "fromStatus", "toStatus", "reason", "details")
-    VALUES (${[
-      param(uuidV7(), "::uuid"),
-      param(row.bookingId, "::uuid"),
-      param(row.at, "::timestamptz"),
-      param(row.actorType, '::text::"ActorType"'),
-      param(row.actorKeyId, "::uuid"),
-      param(row.actorPhone, "::text"),
-      param(row.action, "::text"),
-      param(row.fromStatus, '::text::"BookingStatus"'),
-      param(row.toStatus, '::text::"BookingStatus"'),
-      param(row.reason, "::text"),
-      param(entry.details === undefined ? null : JSON.stringify(entry.details), "::jsonb"),
-    ].join(", ")})`;
+export function historyInsertSql(param: AddParam, entry: Omit<HistoryEntry, "bookingId"> & HistoryTarget): string {
+  const fromRows = "bookingIdFrom" in entry ? entry.bookingIdFrom : null;
+  const values = [
+    // Made in SQL when the rows come from a source: one id per row.
+    fromRows ? UUID_V7_SQL : param(uuidV7(), "::uuid"),
+    fromRows ? `s."${fromRows.column}"` : param((entry as { bookingId: string }).bookingId, "::uuid"),
+    param(entry.at, "::timestamptz"),
+    param(entry.by.type, '::text::"ActorType"'),
+    param(entry.by.type === "key" ? entry.by.keyId : null, "::uuid"),
+    param(entry.by.type === "sms" ? entry.by.phone : null, "::text"),
+    param(entry.action, "::text"),
+    param(entry.from ?? null, '::text::"BookingStatus"'),
+    param(entry.to ?? null, '::text::"BookingStatus"'),
+    param(entry.reason ?? null, "::text"),
+    param(entry.details === undefined ? null : JSON.stringify(entry.details), "::jsonb"),
+  ].join(", ");
+  const insert = `INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "actorKeyId", "actorPhone", "action", "fromStatus", "toStatus", "reason", "details")`;
+  return fromRows ? `${insert} SELECT ${values} FROM ${fromRows.source} s` : `${insert} VALUES (${values})`;
 }

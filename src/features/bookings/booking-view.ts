@@ -28,18 +28,7 @@ export type BookingColumn = keyof typeof BOOKING_COLUMNS;
 /** Types the driver returns as JS values of their own; uuids and enums are read as text. */
 const NATIVE_TYPES = new Set(["text", "timestamptz", "int", "boolean"]);
 
-/**
- * A parameter `$n` written into a column of "Booking", cast to the column's type (enums through
- * text, as the embedded database needs).
- *
- * @example
- * bookingParamSql("status", 3); // `$3::text::"BookingStatus"`
- */
-export function bookingParamSql(column: BookingColumn, index: number): string {
-  return `$${index}${bookingCastSql(column)}`;
-}
-
-/** The cast of a parameter for a column of "Booking", e.g. `::timestamptz` or `::text::"BookingStatus"`. */
+/** The cast of a parameter for a column of "Booking", e.g. `::timestamptz` or `::text::"BookingStatus"` (enums through text, as the embedded database needs). */
 export function bookingCastSql(column: BookingColumn): string {
   const type = BOOKING_COLUMNS[column];
   return NATIVE_TYPES.has(type) || type === "uuid" ? `::${type}` : `::text::"${type}"`;

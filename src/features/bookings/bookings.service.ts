@@ -8,7 +8,8 @@ import type { Clock } from "../../lib/clock";
 import { decodeTimeCursor, encodeTimeCursor, isUuid, type Page } from "../../lib/pagination";
 import type { RandomSource } from "../../lib/random";
 import { uuidV7 } from "../../lib/encoding";
-import { BOOKING_INCLUDE, bookingParamSql, bookingRowOf, bookingRowSql, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import { BOOKING_INCLUDE, bookingCastSql, bookingRowOf, bookingRowSql, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import { actorOf, historyInsertSql, statementParams } from "./booking-history";
 import type { BookingView, CreateBooking, ListBookingsQuery } from "./bookings.schemas";
 
 const MAX_DAYS_AHEAD = 730;
@@ -104,31 +105,33 @@ const ACTIVE_SQL = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
  * One statement for a new booking: the organisation's check (it must exist and be active), the
  * booking itself unless an active booking has its code (`ON CONFLICT … DO NOTHING` on the partial
  * unique index, so a clash aborts nothing and the caller simply tries the next code), and its
- * first history entry. It answers one row (none: no such organisation) with the organisation's
- * `active` and the booking as `bookingRowSql` reads it (all null when nothing was inserted).
+ * first history entry (none when nothing was inserted). It answers one row (none: no such
+ * organisation) with the organisation's `active` and the booking as `bookingRowSql` reads it (all
+ * null when nothing was inserted). The text is the same for every call with the same columns.
  */
-function insertBookingSql(columns: (keyof NewBooking)[]): string {
-  const fixed = 7;
-  return `
-    WITH organisation AS (SELECT "id", "active" FROM "Organisation" WHERE "id" = $1::uuid),
+function insertBookingStatement(actor: Actor, data: NewBooking, code: string, now: Date): { sql: string; values: unknown[] } {
+  const { values, param } = statementParams();
+  const columns = (Object.keys(data) as (keyof NewBooking)[]).filter((column) => column !== "organisationId");
+  const at = param(now, "::timestamptz");
+  const sql = `
+    WITH organisation AS (SELECT "id", "active" FROM "Organisation" WHERE "id" = ${param(data.organisationId, "::uuid")}),
     inserted AS (
       INSERT INTO "Booking" ("id", "code", "organisationId", "status", "createdByKeyId", "createdAt", "updatedAt", ${columns.map((column) => `"${column}"`).join(", ")})
-      SELECT $2::uuid, $3::text, o."id", 'open'::"BookingStatus", $4::uuid, $5::timestamptz, $5::timestamptz, ${columns.map((column, index) => bookingParamSql(column, fixed + index)).join(", ")}
+      SELECT ${param(uuidV7(), "::uuid")}, ${param(code, "::text")}, o."id", 'open'::"BookingStatus", ${param(actor.keyId, "::uuid")}, ${at}, ${at},
+        ${columns.map((column) => param(data[column] ?? null, bookingCastSql(column))).join(", ")}
       FROM organisation o WHERE o."active"
       ON CONFLICT ("code") WHERE "status" IN (${ACTIVE_SQL}) DO NOTHING
       RETURNING *
     ),
-    event AS (
-      INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "actorKeyId", "action", "toStatus")
-      SELECT $6::uuid, "id", $5::timestamptz, 'key'::"ActorType", $4::uuid, 'created', 'open'::"BookingStatus" FROM inserted
-    )
+    event AS (${historyInsertSql(param, { bookingIdFrom: { source: "inserted", column: "id" }, at: now, by: actorOf(actor), action: "created", to: "open" })})
     SELECT o."active" AS "organisationActive", ${bookingRowSql("b")} FROM organisation o LEFT JOIN inserted b ON true`;
+  return { sql, values };
 }
 
 /**
  * Inserts a booking with a job code no active booking has, and its first history entry, in one
- * statement (see `insertBookingSql`); `db` is the client or the caller's transaction. A code an
- * active booking holds is skipped for the next one (longer after repeated clashes).
+ * statement (see `insertBookingStatement`); `db` is the client or the caller's transaction. A code
+ * an active booking holds is skipped for the next one (longer after repeated clashes).
  *
  * @throws {ApiError} VALIDATION_FAILED when the organisation does not exist or is inactive
  */
@@ -138,21 +141,11 @@ export async function insertBooking(
   actor: Actor,
   data: NewBooking,
 ): Promise<BookingRow> {
-  const columns = (Object.keys(data) as (keyof NewBooking)[]).filter((column) => column !== "organisationId");
-  const sql = insertBookingSql(columns);
   // The request time comes from the injected clock, like every other time in the history.
   const now = deps.clock.now();
   for (let attempt = 0; ; attempt++) {
-    const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-      sql,
-      data.organisationId,
-      uuidV7(),
-      bookingCode(deps.random, attempt),
-      actor.keyId,
-      now,
-      uuidV7(),
-      ...columns.map((column) => data[column] ?? null),
-    );
+    const { sql, values } = insertBookingStatement(actor, data, bookingCode(deps.random, attempt), now);
+    const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...values);
     if (!row?.organisationActive) throw unusableOrganisation(data.organisationId, (row?.organisationActive as boolean | undefined) ?? null);
     if (row.id !== null) return bookingRowOf(row);
   }

@@ -4,13 +4,13 @@ import { isLateCancellation } from "../../domain/booking-lifecycle";
 import { normaliseMobileNumber } from "../../domain/phone";
 import { chooseOffer, parseSmsReply, type SmsReply } from "../../domain/sms-reply";
 import { smsTexts } from "../../domain/sms-texts";
-import { Prisma } from "../../generated/prisma/client";
+import type { Prisma } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
 import { assignmentChange, lockBooking } from "../bookings/booking-actions.service";
 import { applyBookingChange, jobTextOf, lockBookingAndInterpreter } from "../bookings/booking-change";
-import type { HistoryActor } from "../bookings/booking-history";
+import { historyInsertSql, statementParams, type HistoryActor } from "../bookings/booking-history";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 
 type Tx = Prisma.TransactionClient;
@@ -231,29 +231,39 @@ export function createInboundService(deps: InboundDeps) {
    * declines that offer and notes this in the booking's history — only if the offer is still
    * pending; otherwise it writes nothing and returns false.
    */
-  async function record(db: Pick<Tx, "$executeRaw" | "$queryRaw">, now: Date, message: InboundSms, phone: string, outcome: Outcome, declined?: PendingOffer): Promise<boolean> {
-    const bookingId = outcome.bookingId ?? null;
-    const interpreterId = outcome.interpreterId ?? null;
-    const row = (id: string, direction: "inbound" | "outbound", to: string, from: string, body: string, status: "received" | "sent", sid: string | null, reply: string | null, sentAt: Date | null) =>
-      Prisma.sql`(${id}::uuid, ${direction}::"SmsDirection", ${to}::text, ${from}::text, ${body}::text, ${status}::"SmsStatus", ${sid}::text, 'reply', ${bookingId}::uuid, ${interpreterId}::uuid, ${reply}::text, ${now}::timestamptz, ${sentAt}::timestamptz)`;
-    const rows = [row(uuidV7(), "inbound", message.to, phone, message.body, "received", message.messageSid, outcome.reply, null)];
-    if (outcome.reply) rows.push(row(uuidV7(), "outbound", phone, message.to, outcome.reply, "sent", null, null, now));
-    const into = Prisma.sql`INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt", "sentAt")`;
+  async function record(db: Pick<Tx, "$executeRawUnsafe" | "$queryRawUnsafe">, now: Date, message: InboundSms, phone: string, outcome: Outcome, declined?: PendingOffer): Promise<boolean> {
+    const { values, param } = statementParams();
+    const bookingId = param(outcome.bookingId ?? null, "::uuid");
+    const interpreterId = param(outcome.interpreterId ?? null, "::uuid");
+    const at = param(now, "::timestamptz");
+    const row = (direction: "inbound" | "outbound", to: string, from: string, body: string, sid: string | null, reply: string | null) =>
+      `(${param(uuidV7(), "::uuid")}, '${direction}'::"SmsDirection", ${param(to, "::text")}, ${param(from, "::text")}, ${param(body, "::text")},
+        ${direction === "inbound" ? `'received'` : `'sent'`}::"SmsStatus", ${param(sid, "::text")}, 'reply', ${bookingId}, ${interpreterId}, ${param(reply, "::text")}, ${at},
+        ${direction === "inbound" ? "NULL::timestamptz" : at})`;
+    const rows = [row("inbound", message.to, phone, message.body, message.messageSid, outcome.reply)];
+    if (outcome.reply) rows.push(row("outbound", phone, message.to, outcome.reply, null, null));
+    const into = `INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt", "sentAt")`;
     if (!declined) {
-      await db.$executeRaw`${into} VALUES ${Prisma.join(rows)}`;
+      await db.$executeRawUnsafe(`${into} VALUES ${rows.join(", ")}`, ...values);
       return true;
     }
-    const [result] = await db.$queryRaw<{ declined: number }[]>`
-      WITH declined AS (
-        UPDATE "Offer" SET "status" = 'declined', "respondedAt" = ${now}::timestamptz
-        WHERE "id" = ${declined.id}::uuid AND "status" = 'pending' RETURNING "bookingId"
-      ), noted AS (
-        INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "actorPhone", "action", "details")
-        SELECT ${uuidV7()}::uuid, "bookingId", ${now}::timestamptz, 'sms'::"ActorType", ${phone}, 'offer_declined', ${JSON.stringify({ interpreterId })}::jsonb FROM declined
-      ), logged AS (
-        ${into} SELECT * FROM (VALUES ${Prisma.join(rows)}) AS v WHERE EXISTS (SELECT 1 FROM declined)
-      )
-      SELECT count(*)::int AS "declined" FROM declined`;
+    const noted = historyInsertSql(param, {
+      bookingIdFrom: { source: "declined", column: "bookingId" },
+      at: now,
+      by: { type: "sms", phone },
+      action: "offer_declined",
+      details: { interpreterId: outcome.interpreterId ?? null },
+    });
+    const [result] = await db.$queryRawUnsafe<{ declined: number }[]>(
+      `WITH declined AS (
+        UPDATE "Offer" SET "status" = 'declined', "respondedAt" = ${at}
+        WHERE "id" = ${param(declined.id, "::uuid")} AND "status" = 'pending' RETURNING "bookingId"
+      ),
+      noted AS (${noted}),
+      logged AS (${into} SELECT * FROM (VALUES ${rows.join(", ")}) AS v WHERE EXISTS (SELECT 1 FROM declined))
+      SELECT count(*)::int AS "declined" FROM declined`,
+      ...values,
+    );
     return (result?.declined ?? 0) > 0;
   }
 

@@ -7,6 +7,7 @@
 import { getExpectedTwilioSignature } from "twilio/lib/webhooks/webhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { germanLanguageName } from "../../../src/domain/languages";
+import { maskPhoneNumber } from "../../../src/domain/phone";
 import { smsTexts } from "../../../src/domain/sms-texts";
 import { expectError, expectValidationError } from "../../helpers/assertions";
 import { ALL_WEEK } from "../../helpers/fixtures";
@@ -287,7 +288,16 @@ describe("POST /v1/sms/inbound", () => {
       expect(await offerStatus(job.id, other.id)).toBe("pending");
       const after = await read(job.id);
       expect(after).toMatchObject({ status: "offered", interpreterId: null });
-      expect(after.history!.at(-1)).toMatchObject({ action: "offer_declined", actor: { type: "sms" } });
+      // Who declined, written in the same statement as the decline.
+      expect(after.history!.at(-1)).toEqual({
+        at: expect.any(String),
+        action: "offer_declined",
+        actor: { type: "sms", keyId: null, phone: maskPhoneNumber(person.phone) },
+        from: null,
+        to: null,
+        reason: null,
+        details: { interpreterId: person.id },
+      });
     });
 
     it("ABSAGE after acceptance reopens the booking", async () => {
