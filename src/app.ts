@@ -1,5 +1,4 @@
 import { Scalar } from "@scalar/hono-api-reference";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import type { AppDeps } from "./app-env";
 import { allowancesRouter } from "./features/allowances";
@@ -20,6 +19,7 @@ import { organisationsRouter } from "./features/organisations";
 import { privacyRouter } from "./features/privacy";
 import { reportsRouter } from "./features/reports";
 import { ApiError } from "./lib/api-error";
+import { bodySizeLimit } from "./lib/body-limit";
 import { createRouter } from "./lib/create-router";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { requestLogger } from "./lib/request-logger";
@@ -49,11 +49,8 @@ export function createApp(deps: AppDeps) {
   app.use(requestLogger(deps.logger));
   app.use(requestTimeout(deps.config.REQUEST_TIMEOUT_MS));
   app.use(
-    bodyLimit({
-      maxSize: deps.config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new ApiError("PAYLOAD_TOO_LARGE", `The body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
-      },
+    bodySizeLimit(deps.config.BODY_LIMIT_BYTES, () => {
+      throw new ApiError("PAYLOAD_TOO_LARGE", `The body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes.`);
     }),
   );
 

@@ -108,6 +108,36 @@ describe("the server process", () => {
     expect(await server.stop()).toBe(0);
   });
 
+  it("refuses bodies over BODY_LIMIT_BYTES over real HTTP, declared by Content-Length or sent in chunks, and takes those within it", async () => {
+    const server = await start({ ...env, BODY_LIMIT_BYTES: "2048" });
+    const headers = { authorization: `Bearer ${coordinatorKey}`, "content-type": "application/json" };
+    const organisation = (name: string, padding: number) => JSON.stringify({ name, kind: "other", municipality: "Düren" }) + " ".repeat(padding);
+    /** A body without Content-Length: fetch sends a stream in chunks (Transfer-Encoding: chunked). */
+    const chunked = (text: string) => {
+      const bytes = new TextEncoder().encode(text);
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let offset = 0; offset < bytes.length; offset += 500) controller.enqueue(bytes.subarray(offset, offset + 500));
+          controller.close();
+        },
+      });
+    };
+    const post = async (body: string | ReadableStream<Uint8Array>) => {
+      const response = await fetch(`${server.baseUrl}/v1/organisations`, { method: "POST", headers, body, duplex: "half" } as RequestInit);
+      return { status: response.status, body: (await response.json()) as { id?: string; name?: string; error?: { code: string } } };
+    };
+    const names = ["Length small", "Length large", "Chunks small", "Chunks large"].map((label) => `${label} ${uniqueMobile()}`);
+
+    expect(await post(organisation(names[0]!, 100))).toMatchObject({ status: 201, body: { name: names[0] } });
+    expect(await post(organisation(names[1]!, 3000))).toMatchObject({ status: 413, body: { error: { code: "PAYLOAD_TOO_LARGE" } } });
+    expect(await post(chunked(organisation(names[2]!, 100)))).toMatchObject({ status: 201, body: { name: names[2] } });
+    expect(await post(chunked(organisation(names[3]!, 3000)))).toMatchObject({ status: 413, body: { error: { code: "PAYLOAD_TOO_LARGE" } } });
+    // Only the two within the limit were stored.
+    const stored = await Promise.all(names.map(async (name) => (await call(server.baseUrl, coordinatorKey, "GET", `/v1/organisations?q=${encodeURIComponent(name)}`)).body.items.length));
+    expect(stored).toEqual([1, 0, 1, 0]);
+    expect(await server.stop()).toBe(0);
+  });
+
   it("refuses to start with a bad configuration value, naming the variable", async () => {
     const result = await runFailingServer({ ...env, PORT: "eighty" });
     expect(result.code).toBe(1);
