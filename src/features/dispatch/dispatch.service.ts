@@ -132,9 +132,12 @@ export function createDispatchService(deps: DispatchDeps) {
     async redispatch(bookingId: string): Promise<void> {
       // While another offer of the wave is still pending there is nothing to do yet (one read, not a
       // transaction); sendWave checks again under the booking's lock.
-      const row = await prisma.booking.findUnique({ where: { id: bookingId }, select: { status: true, offers: { where: { status: "pending" }, select: { id: true }, take: 1 } } });
+      // One statement (the model query with its nested offers took two): every NEIN asks this.
+      const [row] = await prisma.$queryRaw<{ status: string; pending: boolean }[]>`
+        SELECT b."status"::text AS "status", EXISTS (SELECT 1 FROM "Offer" o WHERE o."bookingId" = b."id" AND o."status" = 'pending') AS "pending"
+        FROM "Booking" b WHERE b."id" = ${bookingId}::uuid`;
       const continues = row?.status === "offered" || (row?.status === "open" && deps.autoDispatch);
-      if (continues && row.offers.length === 0) await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
+      if (continues && !row.pending) await deps.offers.sendWave(bookingId, { by: SYSTEM, automatic: true });
     },
   };
 }
