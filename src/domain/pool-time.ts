@@ -66,9 +66,20 @@ function offsetMinutesAt(time: number, timeZone: string): number {
 
 /** The instant of a local wall-clock time (a time skipped by the spring change lands after it). */
 export function fromLocal(date: string, minute: number, timeZone = POOL_TIME_ZONE): Date {
-  const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-  return new Date(new TZDate(year, month - 1, day, Math.floor(minute / 60), minute % 60, timeZone).getTime());
+  // Remembered like the offsets above: matching asks for the same month starts on every request.
+  const key = `${timeZone}|${date}|${minute}`;
+  let time = localInstants.get(key);
+  if (time === undefined) {
+    const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+    time = new TZDate(year, month - 1, day, Math.floor(minute / 60), minute % 60, timeZone).getTime();
+    if (localInstants.size >= REMEMBERED_DAYS) localInstants.clear();
+    localInstants.set(key, time);
+  }
+  // A new Date each time: callers may change theirs.
+  return new Date(time);
 }
+
+const localInstants = new Map<string, number>();
 
 /** The local date `days` after `date` (calendar arithmetic, no time zone involved). */
 export function addDays(date: string, days: number): string {
