@@ -12,19 +12,22 @@ const SMS_CAPABLE_TYPES = new Set(["MOBILE", "FIXED_LINE_OR_MOBILE", "PERSONAL_N
  * normaliseMobileNumber("0151 2345 6789"); // { ok: true, e164: "+4915123456789" }
  * normaliseMobileNumber("02421 12345");    // { ok: false, message: "…landline…" }
  */
-export function normaliseMobileNumber(input: string, defaultCountry: "DE" = "DE"): PhoneResult {
+export function normaliseMobileNumber(input: string, defaultCountry: "DE" = "DE"): Readonly<PhoneResult> {
   // Every SMS webhook normalises its sender, and the pool's numbers repeat: parsing with the full
   // metadata costs ~0.1 ms, a lookup nothing. Results are frozen, so callers cannot change them.
+  // Only inputs a phone number could be are remembered (an import's cells can be any length).
   const known = recentNumbers.get(input);
   if (known) return known;
   const result = Object.freeze(parseMobileNumber(input, defaultCountry));
+  if (input.length > REMEMBERED_LENGTH) return result;
   if (recentNumbers.size >= REMEMBERED_NUMBERS) recentNumbers.clear();
   recentNumbers.set(input, result);
   return result;
 }
 
 const REMEMBERED_NUMBERS = 10_000;
-const recentNumbers = new Map<string, PhoneResult>();
+const REMEMBERED_LENGTH = 40;
+const recentNumbers = new Map<string, Readonly<PhoneResult>>();
 
 function parseMobileNumber(input: string, defaultCountry: "DE"): PhoneResult {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry);

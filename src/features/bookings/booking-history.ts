@@ -1,7 +1,7 @@
 import type { Actor } from "../../auth/actor";
 import type { BookingStatus } from "../../domain/booking-lifecycle";
 import type { Prisma } from "../../generated/prisma/client";
-import { UUID_V7_SQL, uuidV7 } from "../../lib/encoding";
+import { uuidV7 } from "../../lib/encoding";
 
 /** Who caused a change: an API key, an SMS sender, or the service itself (the dispatch tick). */
 export type HistoryActor = { type: "key"; keyId: string } | { type: "sms"; phone: string } | { type: "system" };
@@ -38,11 +38,12 @@ export function statementParams(): { values: unknown[]; param: AddParam } {
 }
 
 /**
- * Which booking an entry is about: an id, or each row of a row source earlier in the same
+ * Which booking an entry is about: an id, or the row of a row source earlier in the same
  * statement (a CTE such as `inserted`), for changes whose row only that statement knows — and
- * which write no entry when the source is empty.
+ * which write no entry when the source is empty. The source holds at most one row: the entry's
+ * id is made here, in the order of the process's other ids (history lists by time, then id).
  */
-export type HistoryTarget = { bookingId: string } | { bookingIdFrom: { source: string; column: string } };
+export type HistoryTarget = { bookingId: string; bookingIdFrom?: never } | { bookingIdFrom: { source: string; column: string }; bookingId?: never };
 
 /**
  * The INSERT of a history entry, for statements that write a change and its history together.
@@ -54,9 +55,8 @@ export type HistoryTarget = { bookingId: string } | { bookingIdFrom: { source: s
 export function historyInsertSql(param: AddParam, entry: Omit<HistoryEntry, "bookingId"> & HistoryTarget): string {
   const fromRows = "bookingIdFrom" in entry ? entry.bookingIdFrom : null;
   const values = [
-    // Made in SQL when the rows come from a source: one id per row.
-    fromRows ? UUID_V7_SQL : param(uuidV7(), "::uuid"),
-    fromRows ? `s."${fromRows.column}"` : param((entry as { bookingId: string }).bookingId, "::uuid"),
+    param(uuidV7(), "::uuid"),
+    fromRows ? `s."${fromRows.column}"` : param(entry.bookingId, "::uuid"),
     param(entry.at, "::timestamptz"),
     param(entry.by.type, '::text::"ActorType"'),
     param(entry.by.type === "key" ? entry.by.keyId : null, "::uuid"),

@@ -26,11 +26,15 @@ describe("normaliseMobileNumber", () => {
   it("answers a repeated number the same way, with a result no caller can change", () => {
     for (const input of ["0151 2345 6789", "02421 12345"]) {
       const first = normaliseMobileNumber(input);
-      expect(normaliseMobileNumber(input)).toEqual(first);
+      expect(normaliseMobileNumber(input)).toBe(first);
       expect(Object.isFrozen(first)).toBe(true);
       expect(() => Object.assign(first, { ok: !first.ok })).toThrow(TypeError);
     }
     expect(normaliseMobileNumber("0151 2345 6789")).toEqual({ ok: true, e164: "+4915123456789" });
+    // Longer input than a number could be is answered but not remembered.
+    const long = `0151 2345 6789${" ".repeat(40)}`;
+    expect(normaliseMobileNumber(long)).toEqual({ ok: true, e164: "+4915123456789" });
+    expect(normaliseMobileNumber(long)).not.toBe(normaliseMobileNumber(long));
   });
 });
 
