@@ -71,6 +71,12 @@ describe.skipIf(testDbKind() !== "postgres")("prepared statements (PostgreSQL se
     expect((await prepared.prisma.$queryRaw<{ mode: string }[]>(mode))[0]!.mode).toBe("auto");
   });
 
+  it("leaves the plan choice to PostgreSQL for the facts of one person (an assignment's checks): no extra statement", async () => {
+    const mode = Prisma.sql`SELECT current_setting('plan_cache_mode') AS "mode" WHERE ${2}::int = 2`;
+    const inside = await prepared.prisma.$transaction(async (tx) => (await readerIn(tx, { genericPlans: false }).rows<{ mode: string }>(mode))[0]!.mode);
+    expect(inside).toBe("auto");
+  });
+
   it("prepares nothing when turned off", async () => {
     for (const n of [1, 2]) await unprepared.prisma.$queryRaw`SELECT ${n}::int + 1 AS "next"`;
     expect(await preparedOn(unprepared)).toEqual([]);
