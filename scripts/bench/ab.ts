@@ -1,5 +1,6 @@
 // `BENCH_DATABASE_URL=… node --import tsx scripts/bench/ab.ts --base=dist-base/server/server.mjs
-//   [--scenario=p1|p2|p4] [--rounds=4] [--seconds=8] [--interpreters=1000] [--assignments=100000] [--keep]`
+//   [--scenario=p1|p2|p4] [--rounds=4] [--seconds=8] [--interpreters=1000] [--assignments=100000] [--keep]
+//   [--base-flags="--max-semi-space-size=4"] [--new-flags="--max-semi-space-size=8"]`
 //
 // Compares two builds of the server on ONE freshly seeded PostgreSQL database, taking turns: the
 // base (an earlier `npm start` bundle) and the current one (built now), round after round, the
@@ -9,6 +10,8 @@
 // The base bundle: check out the earlier commit (or stash), `node scripts/build-server.mjs`,
 // `mkdir -p dist-base && cp -r dist/server dist-base/`, come back (dist-base/ is ignored by git).
 // Both servers run as `npm start` runs them, with the benchmark's settings (scripts/bench/processes.ts).
+// `--base-flags` / `--new-flags` replace Node's flags of `npm start` for one side (e.g. heap sizes:
+// with `--base=dist/server/server.mjs` the same build then runs with two sets of flags).
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { buildServerOnce, npmStartCommand } from "../lib/npm-start";
@@ -73,8 +76,9 @@ async function main() {
     const seeded = await seedFor(target);
     const env = serverEnv({ ...targetEnv(target), ...SMS_CONFIG, TWILIO_API_BASE_URL: twilio.baseUrl, BOOTSTRAP_API_KEY: KEY });
     // One after the other: the first creates the key on the empty database, the second finds it.
-    servers.push(await startProcess(basePath, env, 120_000, flags));
-    servers.push(await startProcess(entry, env, 120_000, flags));
+    const flagsOf = (name: string) => (args.has(name) ? args.get(name)!.split(" ").filter(Boolean) : flags);
+    servers.push(await startProcess(basePath, env, 120_000, flagsOf("base-flags")));
+    servers.push(await startProcess(entry, env, 120_000, flagsOf("new-flags")));
     const watcher = await openSession(target);
     let slot = 0;
     let nextOffer = 0;
