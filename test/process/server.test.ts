@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapKeyIn, call, runFailingServer, startServer, type RunningServer } from "../helpers/server-process";
 import { uniqueMobile } from "../helpers/test-app";
@@ -136,6 +138,13 @@ describe("the server process", () => {
     const stored = await Promise.all(names.map(async (name) => (await call(server.baseUrl, coordinatorKey, "GET", `/v1/organisations?q=${encodeURIComponent(name)}`)).body.items.length));
     expect(stored).toEqual([1, 0, 1, 0]);
     expect(await server.stop()).toBe(0);
+  });
+
+  it("runs a bundle that reads Prisma's query compiler from its file instead of keeping it as a module", async () => {
+    // The servers above ran from this bundle (npm start builds it): every query went through the compiler it loaded.
+    const bundle = readFileSync(path.join(import.meta.dirname, "../../dist/server/server.mjs"), "utf8");
+    expect(bundle).not.toContain('import("@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs")');
+    expect(bundle).toContain('.resolve("@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs")');
   });
 
   it("refuses to start with a bad configuration value, naming the variable", async () => {
