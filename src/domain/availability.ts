@@ -1,3 +1,4 @@
+import { remembered } from "../lib/remembered";
 import { addDays, formatGermanDate, formatMinute, toLocal, weekdayOf, weekdayShort } from "./pool-time";
 
 /** A weekly window, local wall-clock time: weekday 1 = Monday, minutes after midnight (to ≤ 1440). */
@@ -31,18 +32,13 @@ export interface LocalDayPiece {
  * // [{ date: "2026-11-24", weekday: 2, fromMinute: 1380, toMinute: 1440 }, { date: "2026-11-25", weekday: 3, fromMinute: 0, toMinute: 90 }]
  */
 export function localDayPieces(startsAt: Date, endsAt: Date): readonly LocalDayPiece[] {
-  // Asked once per candidate for the same job: remembered (see toLocal).
-  const key = `${startsAt.getTime()}|${endsAt.getTime()}`;
-  const known = recentPieces.get(key);
-  if (known) return known;
-  const pieces = Object.freeze(computeLocalDayPieces(startsAt, endsAt).map((piece) => Object.freeze(piece)));
-  if (recentPieces.size >= REMEMBERED_PIECES) recentPieces.clear();
-  recentPieces.set(key, pieces);
-  return pieces;
+  // Asked once per candidate for the same job: remembered (see toLocal), frozen as it is shared.
+  return recentPieces(`${startsAt.getTime()}|${endsAt.getTime()}`, () =>
+    Object.freeze(computeLocalDayPieces(startsAt, endsAt).map((piece) => Object.freeze(piece))),
+  );
 }
 
-const REMEMBERED_PIECES = 1024;
-const recentPieces = new Map<string, readonly LocalDayPiece[]>();
+const recentPieces = remembered<readonly LocalDayPiece[]>(1024);
 
 function computeLocalDayPieces(startsAt: Date, endsAt: Date): LocalDayPiece[] {
   const start = toLocal(startsAt);

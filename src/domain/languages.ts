@@ -1,4 +1,5 @@
 import { iso6393 } from "iso-639-3";
+import { remembered } from "../lib/remembered";
 
 interface LanguageEntry {
   /** ISO 639-1 where one exists, otherwise ISO 639-3. */
@@ -39,19 +40,17 @@ export function canonicalLanguageCode(code: string): string | null {
  */
 export function germanLanguageName(code: string): string {
   // Intl.DisplayNames is slow to ask, and every offer text asks several times while fitting the SMS.
-  const known = germanNames.get(code);
-  if (known !== undefined) return known;
-  const canonical = canonicalLanguageCode(code) ?? code;
-  let german: string | undefined;
-  try {
-    german = GERMAN_NAMES.of(canonical);
-  } catch {
-    german = undefined;
-  }
-  const name = german ?? BY_ANY_CODE.get(canonical)?.englishName ?? canonical;
-  // Bounded: codes come from stored bookings, but a flood of odd ones must not grow it forever.
-  if (germanNames.size < 1_000) germanNames.set(code, name);
-  return name;
+  return germanNames(code, () => {
+    const canonical = canonicalLanguageCode(code) ?? code;
+    let german: string | undefined;
+    try {
+      german = GERMAN_NAMES.of(canonical);
+    } catch {
+      german = undefined;
+    }
+    return german ?? BY_ANY_CODE.get(canonical)?.englishName ?? canonical;
+  });
 }
 
-const germanNames = new Map<string, string>();
+// Bounded: codes come from stored bookings, but a flood of odd ones must not grow it forever.
+const germanNames = remembered<string>(1_000);

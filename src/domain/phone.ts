@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { remembered } from "../lib/remembered";
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; message: string };
 
@@ -16,18 +17,12 @@ export function normaliseMobileNumber(input: string, defaultCountry: "DE" = "DE"
   // Every SMS webhook normalises its sender, and the pool's numbers repeat: parsing with the full
   // metadata costs ~0.1 ms, a lookup nothing. Results are frozen, so callers cannot change them.
   // Only inputs a phone number could be are remembered (an import's cells can be any length).
-  const known = recentNumbers.get(input);
-  if (known) return known;
-  const result = Object.freeze(parseMobileNumber(input, defaultCountry));
-  if (input.length > REMEMBERED_LENGTH) return result;
-  if (recentNumbers.size >= REMEMBERED_NUMBERS) recentNumbers.clear();
-  recentNumbers.set(input, result);
-  return result;
+  const parse = () => Object.freeze(parseMobileNumber(input, defaultCountry));
+  return input.length > REMEMBERED_LENGTH ? parse() : recentNumbers(input, parse);
 }
 
-const REMEMBERED_NUMBERS = 10_000;
 const REMEMBERED_LENGTH = 40;
-const recentNumbers = new Map<string, Readonly<PhoneResult>>();
+const recentNumbers = remembered<Readonly<PhoneResult>>(10_000);
 
 function parseMobileNumber(input: string, defaultCountry: "DE"): PhoneResult {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry);

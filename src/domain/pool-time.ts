@@ -1,4 +1,5 @@
 import { TZDate } from "@date-fns/tz";
+import { remembered } from "../lib/remembered";
 import { format } from "date-fns";
 
 /** All pools are German: local times (availability, SMS texts, reports) are Europe/Berlin. */
@@ -46,40 +47,32 @@ export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): LocalTime {
 const DAY_MS = 86_400_000;
 const REMEMBERED_DAYS = 20_000;
 /** Per zone and UTC day: the offset in minutes, or null on a day the offset changes. */
-const dailyOffsets = new Map<string, number | null>();
+const dailyOffsets = remembered<number | null>(REMEMBERED_DAYS);
 
 const zoneOffsetMinutes = (time: number, timeZone: string) => -new TZDate(time, timeZone).getTimezoneOffset();
 
 /** Minutes the zone's wall clock is ahead of UTC at `time` (Berlin: 60 in winter, 120 in summer). */
 function offsetMinutesAt(time: number, timeZone: string): number {
   const day = Math.floor(time / DAY_MS);
-  const key = `${timeZone}|${day}`;
-  let offset = dailyOffsets.get(key);
-  if (offset === undefined) {
+  const offset = dailyOffsets(`${timeZone}|${day}`, () => {
     const atStart = zoneOffsetMinutes(day * DAY_MS, timeZone);
-    offset = atStart === zoneOffsetMinutes((day + 1) * DAY_MS - 1, timeZone) ? atStart : null;
-    if (dailyOffsets.size >= REMEMBERED_DAYS) dailyOffsets.clear();
-    dailyOffsets.set(key, offset);
-  }
+    return atStart === zoneOffsetMinutes((day + 1) * DAY_MS - 1, timeZone) ? atStart : null;
+  });
   return offset ?? zoneOffsetMinutes(time, timeZone);
 }
 
 /** The instant of a local wall-clock time (a time skipped by the spring change lands after it). */
 export function fromLocal(date: string, minute: number, timeZone = POOL_TIME_ZONE): Date {
   // Remembered like the offsets above: matching asks for the same month starts on every request.
-  const key = `${timeZone}|${date}|${minute}`;
-  let time = localInstants.get(key);
-  if (time === undefined) {
+  const time = localInstants(`${timeZone}|${date}|${minute}`, () => {
     const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-    time = new TZDate(year, month - 1, day, Math.floor(minute / 60), minute % 60, timeZone).getTime();
-    if (localInstants.size >= REMEMBERED_DAYS) localInstants.clear();
-    localInstants.set(key, time);
-  }
+    return new TZDate(year, month - 1, day, Math.floor(minute / 60), minute % 60, timeZone).getTime();
+  });
   // A new Date each time: callers may change theirs.
   return new Date(time);
 }
 
-const localInstants = new Map<string, number>();
+const localInstants = remembered<number>(REMEMBERED_DAYS);
 
 /** The local date `days` after `date` (calendar arithmetic, no time zone involved). */
 export function addDays(date: string, days: number): string {

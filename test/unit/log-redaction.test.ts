@@ -5,6 +5,13 @@ import type { Logger } from "../../src/lib/logger";
 const redact = createRedactor(["twilio-auth-token-0123456789abcdef"]);
 const text = (value: unknown) => JSON.stringify(redact(value));
 
+/** A logger that collects the objects of every line (and of its children's) in `lines`. */
+function sinkInto(lines: unknown[], isLevelEnabled?: Logger["isLevelEnabled"]): Logger {
+  const write = (object: object) => void lines.push(object);
+  const sink: Logger = { info: write, warn: write, error: write, debug: write, child: () => sink, ...(isLevelEnabled ? { isLevelEnabled } : {}) };
+  return sink;
+}
+
 describe("log redaction", () => {
   it("replaces API keys, bearer tokens and configured secrets", () => {
     const out = text({
@@ -53,13 +60,7 @@ describe("log redaction", () => {
 
   it("wraps a logger so every level and child passes through it", () => {
     const lines: unknown[] = [];
-    const sink: Logger = {
-      info: (object) => lines.push(object),
-      warn: (object) => lines.push(object),
-      error: (object) => lines.push(object),
-      debug: (object) => lines.push(object),
-      child: () => sink,
-    };
+    const sink = sinkInto(lines);
     const logger = redactingLogger(sink, redact);
     logger.error({ err: new Error("SMS to +4915112345678 failed") });
     logger.child({ to: "+4915112345678" }).info({ ok: true });
@@ -74,14 +75,7 @@ describe("log redaction", () => {
       scrubbed.push(value);
       return redact(value);
     };
-    const sink: Logger = {
-      info: (object) => lines.push(object),
-      warn: (object) => lines.push(object),
-      error: (object) => lines.push(object),
-      debug: (object) => lines.push(object),
-      child: () => sink,
-      isLevelEnabled: (level) => level === "warn" || level === "error",
-    };
+    const sink = sinkInto(lines, (level) => level === "warn" || level === "error");
     const logger = redactingLogger(sink, counting);
     logger.info({ route: "/v1/bookings", to: "+4915112345678" }, "request");
     logger.debug({ detail: 1 });
