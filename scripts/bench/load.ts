@@ -11,6 +11,12 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /**
+   * `performance.now()` of the last response (null without any). A run of a fixed `amount` ends on
+   * autocannon's next one-second tick, so its own duration rounds up to whole seconds: rates of
+   * such runs are counted up to this instead.
+   */
+  lastResponseAt: number | null;
 }
 
 /**
@@ -23,7 +29,11 @@ export interface LoadResult {
 export async function runLoad(options: AutocannonOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const instance = autocannon({ timeout: 60, ...options });
-  instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  let lastResponseAt: number | null = null;
+  instance.on("response", (_client, _status, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    lastResponseAt = performance.now();
+  });
   const result = await instance;
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, Number(stats.count)]));
   return {
@@ -34,6 +44,7 @@ export async function runLoad(options: AutocannonOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes,
+    lastResponseAt,
   };
 }
 

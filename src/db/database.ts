@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
+import type { SqlTransaction, SqlTx as SqlTransactionClient } from "./sql-transaction";
 
 export type DatabaseKind = "embedded" | "postgres";
 
@@ -21,6 +22,12 @@ export interface Database {
    * parses them: timestamps as Date, json parsed, int4 and float8 as numbers, int8 as text.
    */
   rows<Row>(query: Prisma.Sql): Promise<Row[]>;
+  /**
+   * Runs raw statements in one transaction: straight on the driver on a PostgreSQL server (the hot
+   * transactions: an assignment, an SMS reply, an offer wave), through Prisma elsewhere. Retries
+   * are the caller's (`withRetry`).
+   */
+  transaction: SqlTransaction;
   /**
    * Vacuums and analyses every table, where nobody else does: the embedded database runs no
    * autovacuum. Absent on a PostgreSQL server (its autovacuum does it) and on Workers.
@@ -53,7 +60,7 @@ export function textRowsThroughPrisma(prisma: PrismaClient): Database["textRows"
  * @example
  * const db = { prisma, rows: rowsThroughPrisma(prisma), … };
  */
-export function rowsThroughPrisma(client: Pick<PrismaClient, "$queryRaw">): Database["rows"] {
+export function rowsThroughPrisma(client: Pick<SqlTransactionClient, "$queryRaw">): Database["rows"] {
   return (query) => client.$queryRaw(query);
 }
 

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { AppDeps } from "../app-env";
 import { configSecrets, parseConfig, smsProviderOf, type Config } from "../config/config";
 import { rowsThroughPrisma, textRowsThroughPrisma, type Database } from "../db/database";
+import { transactionThroughPrisma } from "../db/sql-transaction";
 import type { PrismaClient as NodePrismaClient } from "../generated/prisma/client";
 import { PrismaClient } from "../generated/prisma-worker/client";
 import { systemClock } from "../lib/clock";
@@ -36,6 +37,7 @@ export function workerDatabase(connectionString: string): Database {
     ping: async () => void (await prisma.$queryRaw`SELECT 1`),
     textRows: textRowsThroughPrisma(prisma),
     rows: rowsThroughPrisma(prisma),
+    transaction: transactionThroughPrisma(prisma),
     close: () => prisma.$disconnect(),
   };
 }

@@ -1,5 +1,6 @@
 import { inject } from "vitest";
 import type { Database } from "../../src/db/database";
+import type { SqlTx } from "../../src/db/sql-transaction";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
 
 export type TestDbKind = "embedded" | "postgres";
@@ -80,8 +81,8 @@ export async function serverPrivateDatabase(label: string, poolSize = 10): Promi
 }
 
 /**
- * The database with every Prisma operation (also inside transactions) waiting `delayMs()` first:
- * a slow or overloaded database, for the timeout tests.
+ * The database with every Prisma operation (also inside transactions) and every statement of
+ * `transaction` waiting `delayMs()` first: a slow or overloaded database, for the timeout tests.
  *
  * @example
  * const db = slowDatabase(base.deps.db, () => (slow.on ? 1_500 : 0));
@@ -96,5 +97,15 @@ export function slowDatabase(db: Database, delayMs: () => number): Database {
       },
     },
   }) as unknown as Database["prisma"];
-  return { ...db, prisma };
+  const slow = async () => {
+    const delay = delayMs();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  };
+  const slowTx = (tx: SqlTx): SqlTx => ({
+    $queryRaw: async (query, ...values) => (await slow(), tx.$queryRaw(query, ...values)),
+    $queryRawUnsafe: async (query, ...values) => (await slow(), tx.$queryRawUnsafe(query, ...values)),
+    $executeRaw: async (query, ...values) => (await slow(), tx.$executeRaw(query, ...values)),
+    $executeRawUnsafe: async (query, ...values) => (await slow(), tx.$executeRawUnsafe(query, ...values)),
+  });
+  return { ...db, prisma, transaction: (work) => db.transaction((tx) => work(slowTx(tx))) };
 }

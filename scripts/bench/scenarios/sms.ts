@@ -71,6 +71,20 @@ export function prepareReplies(offers: readonly PendingOffer[], runId: string): 
 export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared[], connections: number, awaitingWave?: () => Promise<number>): Promise<SmsResult> {
   let next = 0;
   const answers: Record<string, number> = {};
+  // The waves are watched during the run too, every 50 ms: after the last answer the first look
+  // that finds none awaiting marks their end (a look only after autocannon's run has ended would
+  // come up to a second late, see `lastResponseAt`).
+  const looks: { at: number; awaiting: number }[] = [];
+  let watching = true;
+  const watcher = awaitingWave
+    ? (async () => {
+        while (watching) {
+          const awaiting = await awaitingWave();
+          looks.push({ at: performance.now(), awaiting });
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })()
+    : null;
   const started = performance.now();
   const http = await runLoad({
     url: baseUrl,
@@ -92,11 +106,15 @@ export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared
       },
     ],
   });
-  const answered = performance.now();
+  // Up to the last answer, not to the end of autocannon's run (see `lastResponseAt`).
+  const answered = http.lastResponseAt ?? performance.now();
   const result: SmsResult = { replies: http.requests, repliesPerSecond: perSecond(http.requests, answered - started), http, answers };
-  if (awaitingWave) {
-    while ((await awaitingWave()) > 0 && performance.now() - answered < 60_000) await new Promise((resolve) => setTimeout(resolve, 50));
-    const done = (await awaitingWave()) === 0 ? performance.now() : null;
+  if (watcher) {
+    const wavesDone = () => looks.find((look) => look.at > answered && look.awaiting === 0);
+    while (!wavesDone() && performance.now() - answered < 60_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    watching = false;
+    await watcher;
+    const done = wavesDone()?.at ?? null;
     result.waves = { doneAfterLastAnswerMs: done === null ? null : Math.round(done - answered), repliesPerSecondWithWaves: done === null ? null : perSecond(http.requests, done - started) };
   }
   return result;

@@ -1,9 +1,9 @@
+import type { OrganisationKind } from "../../generated/prisma/enums";
 import { calculateAllowance, lateCancellationApplies, selectTariff, type JobOutcome } from "../../domain/tariffs";
 import { toLocal } from "../../domain/pool-time";
-import type { Prisma } from "../../generated/prisma/client";
+import type { SqlTx } from "../../db/sql-transaction";
+import { uuidV7 } from "../../lib/encoding";
 import { loadTariffs } from "../tariffs/tariffs.store";
-
-type Tx = Prisma.TransactionClient;
 
 export interface AllowanceInput {
   booking: { id: string; organisationId: string; startsAt: Date; durationMinutes: number };
@@ -23,12 +23,13 @@ export interface AllowanceInput {
  * in the caller's transaction (exactly one per booking: `bookingId` is unique). A late
  * cancellation that the tariff in force does not count as late (its own hours) gets none (null).
  */
-export async function createAllowance(tx: Tx, input: AllowanceInput) {
-  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: input.booking.organisationId }, select: { kind: true } });
+export async function createAllowance(tx: SqlTx, input: AllowanceInput): Promise<{ id: string; amountCents: number } | null> {
+  const [organisation] = await tx.$queryRaw<{ kind: string }[]>`SELECT "kind"::text AS "kind" FROM "Organisation" WHERE "id" = ${input.booking.organisationId}::uuid`;
+  if (!organisation) throw new Error(`Organisation ${input.booking.organisationId} of booking ${input.booking.id} not found`);
   const tariff = selectTariff(await loadTariffs(tx), {
     startsAt: input.booking.startsAt,
     organisationId: input.booking.organisationId,
-    organisationKind: organisation.kind,
+    organisationKind: organisation.kind as OrganisationKind,
   });
   if (input.outcome === "late_cancellation" && tariff && !lateCancellationApplies(input.booking.startsAt, input.now, tariff.lateCancellation.hours)) {
     return null;
@@ -36,20 +37,12 @@ export async function createAllowance(tx: Tx, input: AllowanceInput) {
   const result = tariff
     ? calculateAllowance(tariff, { outcome: input.outcome, minutes: input.minutes, travelKm: input.travelKm })
     : { amountCents: 0, lines: [] };
-  return tx.allowance.create({
-    data: {
-      bookingId: input.booking.id,
-      interpreterId: input.interpreterId,
-      organisationId: input.booking.organisationId,
-      tariffId: tariff && tariff.id !== "default" ? tariff.id : null,
-      outcome: input.outcome,
-      serviceDate: input.booking.startsAt,
-      year: toLocal(input.booking.startsAt).year,
-      amountCents: result.amountCents,
-      breakdown: result.lines as unknown as Prisma.InputJsonValue,
-      status: input.approval === "auto" ? "approved" : "pending",
-      decidedAt: input.approval === "auto" ? input.now : null,
-      createdAt: input.now,
-    },
-  });
+  const id = uuidV7();
+  const status = input.approval === "auto" ? "approved" : "pending";
+  await tx.$executeRaw`
+    INSERT INTO "Allowance" ("id", "bookingId", "interpreterId", "organisationId", "tariffId", "outcome", "serviceDate", "year", "amountCents", "breakdown", "status", "decidedAt", "createdAt")
+    VALUES (${id}::uuid, ${input.booking.id}::uuid, ${input.interpreterId}::uuid, ${input.booking.organisationId}::uuid, ${tariff && tariff.id !== "default" ? tariff.id : null}::uuid,
+      ${input.outcome}::text, ${input.booking.startsAt}::timestamptz, ${toLocal(input.booking.startsAt).year}::int, ${result.amountCents}::int, ${JSON.stringify(result.lines)}::jsonb,
+      ${status}::text::"AllowanceStatus", ${input.approval === "auto" ? input.now : null}::timestamptz, ${input.now}::timestamptz)`;
+  return { id, amountCents: result.amountCents };
 }

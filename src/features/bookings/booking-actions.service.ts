@@ -1,5 +1,6 @@
 import type { Actor } from "../../auth/actor";
 import { isExclusionViolation, type Database } from "../../db/database";
+import type { SqlTx } from "../../db/sql-transaction";
 import { withRetry } from "../../db/transactions";
 import { canTransition, isLateCancellation, type BookingStatus } from "../../domain/booking-lifecycle";
 import { clashingAssignment, evaluateInterpreter, OVERRIDABLE_RULES } from "../../domain/matching";
@@ -18,7 +19,7 @@ import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import { jobFactsOf, loadInterpreterFacts, readerIn } from "./matching-facts";
 import { candidatesOf } from "./candidate-search";
 
-type Tx = Prisma.TransactionClient;
+type Tx = SqlTx;
 
 export interface BookingActionDeps {
   db: Database;
@@ -112,7 +113,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
     // The read of the interpreter's phone the answer shows is recorded with the change (privacy/read-audit).
     const phoneRead = read && showsInterpreterPhone(actor, deps.view) ? read : undefined;
     const row = await withRetry(() =>
-      prisma.$transaction(async (tx) => {
+      db.transaction(async (tx) => {
         const locked = await lockRows(tx, id, actor, lockInterpreter);
         if (!locked) throw notFound(id);
         return applyBookingChange(tx, clock.now(), locked.row, await change(tx, locked.row, locked.interpreterLocked), by, { phoneRead });

@@ -2,15 +2,16 @@ import type { Actor } from "../../auth/actor";
 import { ACTIVE_STATUSES } from "../../domain/booking-lifecycle";
 import { smsTexts, type JobText } from "../../domain/sms-texts";
 import { Prisma } from "../../generated/prisma/client";
+import type { SqlTx } from "../../db/sql-transaction";
 import { enqueueSms, type QueuedSms } from "../sms/outbox";
 import { UUID_V7_SQL } from "../../lib/encoding";
 import { isUuid } from "../../lib/pagination";
 import { phoneReadSql, type ReadContext } from "../privacy/read-audit";
 import { bookingWebhookSql } from "../webhooks/webhooks";
 import { historyInsertSql, statementParams, type AddParam, type HistoryActor, type HistoryEntry } from "./booking-history";
-import { BOOKING_COLUMNS, BOOKING_INCLUDE, bookingCastSql, bookingRowOf, bookingRowSql, visibleBookingSql, type BookingColumn, type BookingRow } from "./booking-view";
+import { BOOKING_COLUMNS, bookingCastSql, bookingRowOf, bookingRowSql, visibleBookingSql, type BookingColumn, type BookingRow } from "./booking-view";
 
-type Tx = Prisma.TransactionClient;
+type Tx = SqlTx;
 type JobTextRow = Pick<BookingRow, "code" | "language" | "dialect" | "startsAt" | "endsAt" | "mode" | "street" | "postcode" | "city" | "room" | "setting" | "sensitive" | "contactName" | "contactPhone"> & {
   organisation: { name: string };
 };
@@ -88,9 +89,13 @@ export async function lockRows(tx: Tx, id: string, actor: Actor | undefined, int
   const { interpreterLocked, ...columns } = raw;
   const row = bookingRowOf(columns);
   // After waiting for the lock, PostgreSQL re-reads the booking row but the subqueries still see
-  // the statement's snapshot: an interpreter created while this waited would be missing. Read again.
-  const fresh = row.interpreterId && !row.interpreter ? await tx.booking.findUnique({ where: { id }, include: BOOKING_INCLUDE }) : row;
-  return fresh ? { row: fresh, interpreterLocked: interpreterLocked === true } : null;
+  // the statement's snapshot: an interpreter created while this waited would be missing. Read
+  // again: a new statement, a new snapshot.
+  if (row.interpreterId && !row.interpreter) {
+    const [again] = await tx.$queryRaw<Record<string, unknown>[]>(select);
+    return again ? { row: bookingRowOf(again), interpreterLocked: interpreterLocked === true } : null;
+  }
+  return { row, interpreterLocked: interpreterLocked === true };
 }
 
 const OFFERING = new Set(["open", "offered"]);

@@ -1,4 +1,5 @@
 import { rowsThroughPrisma } from "../../db/database";
+import type { SqlTx } from "../../db/sql-transaction";
 import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
 import type { InterpreterFacts, JobFacts } from "../../domain/matching";
 import { fromLocal, toLocal } from "../../domain/pool-time";
@@ -6,7 +7,7 @@ import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import type { BookingRow } from "./booking-view";
 
-type Db = Prisma.TransactionClient;
+type Db = SqlTx;
 const DAY_MS = 86_400_000;
 
 export function jobFactsOf(row: BookingRow): JobFacts {

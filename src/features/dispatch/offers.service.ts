@@ -1,4 +1,5 @@
 import type { Database } from "../../db/database";
+import type { SqlTx } from "../../db/sql-transaction";
 import { withRetry } from "../../db/transactions";
 import { evaluateInterpreter } from "../../domain/matching";
 import { smsTexts } from "../../domain/sms-texts";
@@ -16,7 +17,7 @@ import { jobFactsOf, loadInterpreterFacts, readerIn } from "../bookings/matching
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 import { enqueueSms } from "../sms/outbox";
 
-type Tx = Prisma.TransactionClient;
+type Tx = SqlTx;
 
 /** An offer lapses after OFFER_TTL_MINUTES, but never later than this before the start. */
 const LAST_ANSWER_BEFORE_START_MS = 60 * 60_000;
@@ -66,7 +67,7 @@ export function createOfferService(deps: OfferDeps) {
     options: { interpreterIds?: string[]; waveSize?: number; by: HistoryActor; automatic: boolean; evenIfPending?: boolean },
   ): Promise<WaveResult> {
     const outcome = await withRetry(() =>
-      prisma.$transaction(async (tx): Promise<WaveResult | { tooLateFor: string }> => {
+      deps.db.transaction(async (tx): Promise<WaveResult | { tooLateFor: string }> => {
         const now = deps.clock.now();
         const row = await lockBooking(tx, bookingId);
         if (!row) throw new ApiError("NOT_FOUND", `No booking with id ${bookingId}.`);
@@ -75,7 +76,8 @@ export function createOfferService(deps: OfferDeps) {
           if (options.automatic) return empty;
           throw invalidTransition(row, "offered");
         }
-        const offers = await tx.offer.findMany({ where: { bookingId }, select: { interpreterId: true, status: true, wave: true } });
+        const offers = await tx.$queryRaw<{ interpreterId: string; status: string; wave: number }[]>`
+          SELECT "interpreterId"::text AS "interpreterId", "status"::text AS "status", "wave" FROM "Offer" WHERE "bookingId" = ${bookingId}::uuid`;
         if (options.automatic && !options.evenIfPending && offers.some((offer) => offer.status === "pending")) return empty;
 
         const expiresAt = new Date(Math.min(now.getTime() + deps.offerTtlMinutes * 60_000, row.startsAt.getTime() - LAST_ANSWER_BEFORE_START_MS));
@@ -88,7 +90,6 @@ export function createOfferService(deps: OfferDeps) {
 
         const asked = new Set(offers.map((offer) => offer.interpreterId));
         const job = { ...jobFactsOf(row), postcode: row.postcode };
-        const reachable = { active: true, smsConsentAt: { not: null }, smsOptOutAt: null } satisfies Prisma.InterpreterWhereInput;
         let chosen: string[];
         // The numbers of the automatic wave come with the ranking; named people are looked up.
         let phones: Map<string, string> | null = null;
@@ -102,9 +103,10 @@ export function createOfferService(deps: OfferDeps) {
             const verdict = evaluateInterpreter(job, facts.find((fact) => fact.id === id)!, factsOptions);
             return verdict.eligible ? [] : [{ path: ["interpreterIds", index], message: `Cannot take this job: ${verdict.reason}`, code: verdict.rule, in: "body" }];
           });
-          const contactable = new Set(
-            (await tx.interpreter.findMany({ where: { id: { in: [...found] }, ...reachable }, select: { id: true } })).map((entry) => entry.id),
-          );
+          const reachable = await tx.$queryRaw<{ id: string }[]>`
+            SELECT "id"::text AS "id" FROM "Interpreter"
+            WHERE "id" = ANY(${[...found]}::uuid[]) AND "active" AND "smsConsentAt" IS NOT NULL AND "smsOptOutAt" IS NULL`;
+          const contactable = new Set(reachable.map((entry) => entry.id));
           options.interpreterIds.forEach((id, index) => {
             if (found.has(id) && !contactable.has(id)) problems.push({ path: ["interpreterIds", index], message: "Cannot be reached by SMS (no consent, or opted out)", in: "body" });
           });
@@ -124,7 +126,11 @@ export function createOfferService(deps: OfferDeps) {
         }
 
         const wave = Math.max(0, ...offers.map((offer) => offer.wave)) + 1;
-        const phoneOf = phones ?? new Map((await tx.interpreter.findMany({ where: { id: { in: chosen } }, select: { id: true, phone: true } })).map((person) => [person.id, person.phone]));
+        const phoneOf =
+          phones ??
+          new Map(
+            (await tx.$queryRaw<{ id: string; phone: string }[]>`SELECT "id"::text AS "id", "phone" FROM "Interpreter" WHERE "id" = ANY(${chosen}::uuid[])`).map((person) => [person.id, person.phone]),
+          );
         const body = smsTexts.offer(jobTextOf(row));
         const messages = await enqueueSms(
           tx,

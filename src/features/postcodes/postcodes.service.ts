@@ -1,9 +1,9 @@
 import type { Database } from "../../db/database";
 import { distanceKm, parseGeonamesPostcodes } from "../../domain/geo";
-import type { Prisma } from "../../generated/prisma/client";
+import type { SqlTx } from "../../db/sql-transaction";
 import { ApiError } from "../../lib/api-error";
 
-type Db = Prisma.TransactionClient;
+type Db = Pick<SqlTx, "$queryRaw">;
 
 /**
  * Distances from several postcodes to one, in km (null where a postcode is not in the directory).
@@ -23,7 +23,8 @@ export function createPostcodeService(db: Database) {
     distances: {
       async distancesKm(client: Db, from: string[], to: string) {
         const wanted = [...new Set([...from, to])];
-        const rows = await client.postcodeLocation.findMany({ where: { postcode: { in: wanted } } });
+        const rows = await client.$queryRaw<{ postcode: string; latitude: number; longitude: number }[]>`
+          SELECT "postcode", "latitude"::float8 AS "latitude", "longitude"::float8 AS "longitude" FROM "PostcodeLocation" WHERE "postcode" = ANY(${wanted}::text[])`;
         const located = new Map(rows.map((row) => [row.postcode, row]));
         const target = located.get(to);
         return new Map(

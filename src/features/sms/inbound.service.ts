@@ -4,7 +4,7 @@ import { isLateCancellation } from "../../domain/booking-lifecycle";
 import { normaliseMobileNumber } from "../../domain/phone";
 import { chooseOffer, parseSmsReply, type SmsReply } from "../../domain/sms-reply";
 import { smsTexts } from "../../domain/sms-texts";
-import type { Prisma } from "../../generated/prisma/client";
+import type { SqlTx } from "../../db/sql-transaction";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
@@ -13,7 +13,7 @@ import { applyBookingChange, jobTextOf, lockBookingAndInterpreter } from "../boo
 import { historyInsertSql, statementParams, type HistoryActor } from "../bookings/booking-history";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 
-type Tx = Prisma.TransactionClient;
+type Tx = SqlTx;
 
 export interface InboundSms {
   messageSid: string;
@@ -66,7 +66,7 @@ interface Outcome {
  * the caller's, after the answer.
  */
 export function createInboundService(deps: InboundDeps) {
-  const { prisma } = deps.db;
+  const { db } = deps;
   const factsOptions = { travelBufferMinutes: deps.travelBufferMinutes, distances: deps.distances };
 
   /**
@@ -90,21 +90,26 @@ export function createInboundService(deps: InboundDeps) {
     return { id: rows[0]!.id, pending };
   }
 
+  /** Ends an offer with the sender's answer (or the reason it cannot be taken). */
+  async function answerOffer(tx: Tx, offerId: string, status: "accepted" | "declined" | "withdrawn", now: Date): Promise<void> {
+    await tx.$executeRaw`UPDATE "Offer" SET "status" = ${status}::text::"OfferStatus", "respondedAt" = ${now}::timestamptz WHERE "id" = ${offerId}::uuid`;
+  }
+
   async function accept(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], by: HistoryActor, code: string | null): Promise<Outcome> {
     const choice = chooseOffer(open, code, codeOf);
     if (choice.kind === "none_open") return { reply: smsTexts.noOpenOffer() };
     if (choice.kind === "ask_for_code") return { reply: smsTexts.askForCode(choice.codes) };
     if (choice.kind === "not_pending") {
       // Not (or no longer) pending: say why.
-      const earlier = await tx.offer.findFirst({
-        where: { interpreterId, booking: { code: choice.code } },
-        include: { booking: { select: { status: true, interpreterId: true } } },
-        orderBy: { createdAt: "desc" },
-      });
+      const [earlier] = await tx.$queryRaw<{ status: string; bookingStatus: string; bookingInterpreterId: string | null }[]>`
+        SELECT o."status"::text AS "status", b."status"::text AS "bookingStatus", b."interpreterId"::text AS "bookingInterpreterId"
+        FROM "Offer" AS o JOIN "Booking" AS b ON b."id" = o."bookingId"
+        WHERE o."interpreterId" = ${interpreterId}::uuid AND b."code" = ${choice.code}
+        ORDER BY o."createdAt" DESC LIMIT 1`;
       if (!earlier) return { reply: smsTexts.unknownCode(choice.code) };
-      if (earlier.status === "accepted" && earlier.booking.interpreterId === interpreterId) return { reply: smsTexts.alreadyTaken(choice.code) };
+      if (earlier.status === "accepted" && earlier.bookingInterpreterId === interpreterId) return { reply: smsTexts.alreadyTaken(choice.code) };
       if (earlier.status === "expired") return { reply: smsTexts.expired(choice.code) };
-      if (earlier.booking.status === "assigned") return { reply: smsTexts.alreadyTaken(choice.code) };
+      if (earlier.bookingStatus === "assigned") return { reply: smsTexts.alreadyTaken(choice.code) };
       return { reply: smsTexts.withdrawn(choice.code) };
     }
     const { offer } = choice;
@@ -113,7 +118,7 @@ export function createInboundService(deps: InboundDeps) {
     if (!locked) return { reply: smsTexts.unknownCode(offer.booking.code) };
     const { row, interpreterLocked } = locked;
     if (row.status !== "open" && row.status !== "offered") {
-      await tx.offer.update({ where: { id: offer.id }, data: { status: "withdrawn", respondedAt: now } });
+      await answerOffer(tx, offer.id, "withdrawn", now);
       return { reply: row.status === "assigned" ? smsTexts.alreadyTaken(row.code) : smsTexts.withdrawn(row.code), bookingId: row.id };
     }
     try {
@@ -123,13 +128,13 @@ export function createInboundService(deps: InboundDeps) {
         interpreterLocked,
         unknownInterpreter: () => new ApiError("NOT_FOUND", "Unknown interpreter"),
       });
-      await tx.offer.update({ where: { id: offer.id }, data: { status: "accepted", respondedAt: now } });
+      await answerOffer(tx, offer.id, "accepted", now);
       const after = await applyBookingChange(tx, now, row, change, by);
       return { reply: smsTexts.confirmation(jobTextOf(after)), bookingId: row.id };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // The yes cannot be taken (a clash, or the interpreter no longer fits): it counts as a no.
-      await tx.offer.update({ where: { id: offer.id }, data: { status: "declined", respondedAt: now } });
+      await answerOffer(tx, offer.id, "declined", now);
       const details = error.details as { rule?: string; reason?: string } | null;
       const clash = /Einsatz (\d+)\)/.exec(details?.reason ?? "")?.[1];
       const reply = error.code === "DOUBLE_BOOKING" && clash ? smsTexts.notFree(row.code, clash) : smsTexts.notAvailable(row.code);
@@ -139,11 +144,11 @@ export function createInboundService(deps: InboundDeps) {
 
   /** ABSAGE: the interpreter gives back an accepted job; it reopens and dispatch starts again. */
   async function withdraw(tx: Tx, now: Date, interpreterId: string, by: HistoryActor, code: string | null): Promise<Outcome> {
-    const assigned = await tx.booking.findMany({
-      where: { interpreterId, status: "assigned", startsAt: { gt: new Date(now.getTime() - 24 * 3_600_000) }, ...(code ? { code } : {}) },
-      select: { id: true, code: true },
-      orderBy: { startsAt: "asc" },
-    });
+    const assigned = await tx.$queryRaw<{ id: string; code: string }[]>`
+      SELECT "id"::text AS "id", "code" FROM "Booking"
+      WHERE "interpreterId" = ${interpreterId}::uuid AND "status" = 'assigned' AND "startsAt" > ${new Date(now.getTime() - 24 * 3_600_000)}::timestamptz
+        AND (${code}::text IS NULL OR "code" = ${code}::text)
+      ORDER BY "startsAt" ASC, "id" ASC`;
     if (assigned.length === 0) return { reply: code ? smsTexts.notAssigned(code) : smsTexts.noOpenOffer() };
     if (!code && assigned.length > 1) return { reply: smsTexts.askForCode(assigned.map((booking) => booking.code)) };
     const row = await lockBooking(tx, assigned[0]!.id);
@@ -166,12 +171,23 @@ export function createInboundService(deps: InboundDeps) {
   async function optOut(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], optedOut: boolean): Promise<Outcome | null> {
     // Only a person not erased meanwhile: an erasure that held the row commits first, and this
     // UPDATE then sees the erased record and changes nothing (no opt-out, no history on it).
-    const { count } = await tx.interpreter.updateMany({ where: { id: interpreterId, erasedAt: null }, data: { smsOptOutAt: optedOut ? now : null } });
-    if (count === 0) return null;
-    await tx.interpreterEvent.create({ data: { interpreterId, at: now, action: optedOut ? "sms_opt_out" : "sms_opt_in", actorType: "sms" } });
+    // The change, its record in the person's history and (STOP) the open offers, which can no
+    // longer be answered and count as a no, in one statement.
+    const [changed] = await tx.$queryRaw<{ changed: number }[]>`
+      WITH changed AS (
+        UPDATE "Interpreter" SET "smsOptOutAt" = ${optedOut ? now : null}::timestamptz WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL RETURNING "id"
+      ),
+      noted AS (
+        INSERT INTO "InterpreterEvent" ("id", "interpreterId", "at", "action", "actorType")
+        SELECT ${uuidV7()}::uuid, "id", ${now}::timestamptz, ${optedOut ? "sms_opt_out" : "sms_opt_in"}::text, 'sms'::"ActorType" FROM changed
+      ),
+      declined AS (
+        UPDATE "Offer" SET "status" = 'declined', "respondedAt" = ${now}::timestamptz
+        WHERE "id" = ANY(${optedOut ? open.map((offer) => offer.id) : []}::uuid[]) AND EXISTS (SELECT 1 FROM changed)
+      )
+      SELECT count(*)::int AS "changed" FROM changed`;
+    if (!changed?.changed) return null;
     if (optedOut) {
-      // Open offers can no longer be answered: they count as a no.
-      await tx.offer.updateMany({ where: { id: { in: open.map((offer) => offer.id) } }, data: { status: "declined", respondedAt: now } });
       // Every job that was waiting for this person's answer gets its next wave.
       return { reply: smsTexts.optedOut(), redispatch: [...new Set(open.map((offer) => offer.booking.id))] };
     }
@@ -207,7 +223,7 @@ export function createInboundService(deps: InboundDeps) {
    */
   async function decline(now: Date, message: InboundSms, phone: string, code: string | null): Promise<InboundResult> {
     for (;;) {
-      const sender = await senderOf(prisma, phone);
+      const sender = await senderOf(db.prisma, phone);
       const choice = sender ? chooseOffer(sender.pending, code, codeOf) : null;
       const offer = choice?.kind === "offer" ? choice.offer : undefined;
       let reply: string;
@@ -217,11 +233,11 @@ export function createInboundService(deps: InboundDeps) {
       else reply = choice.kind === "ask_for_code" ? smsTexts.askForCode(choice.codes) : smsTexts.noOpenOffer();
       const outcome = { reply, bookingId: offer?.booking.id ?? null, interpreterId: sender?.id ?? null };
       if (!offer) {
-        await record(prisma, now, message, phone, outcome);
+        await record(db.prisma, now, message, phone, outcome);
         return { reply, redispatch: [], duplicate: false };
       }
       // The wave may have ended: dispatch looks after the answer (and does nothing while others are still asked).
-      if (await withRetry(() => record(prisma, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
+      if (await withRetry(() => record(db.prisma, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
     }
   }
 
@@ -275,7 +291,7 @@ export function createInboundService(deps: InboundDeps) {
       try {
         if (reply.kind === "decline") return await decline(deps.clock.now(), message, phone, reply.code);
         return await withRetry(() =>
-          prisma.$transaction(async (tx) => {
+          db.transaction(async (tx) => {
             const now = deps.clock.now();
             const outcome = await respond(tx, now, reply, phone);
             // Last: the insert claiming the MessageSid (unique). A repeated delivery fails here,
@@ -288,7 +304,7 @@ export function createInboundService(deps: InboundDeps) {
         // A repeated delivery (also one that ran at the same moment and lost the race for the
         // MessageSid) gets the answer the first one stored.
         if (isUniqueViolation(error) || isExclusionViolation(error)) {
-          const earlier = await prisma.smsMessage.findUnique({ where: { providerSid: message.messageSid }, select: { replyBody: true } });
+          const earlier = await db.prisma.smsMessage.findUnique({ where: { providerSid: message.messageSid }, select: { replyBody: true } });
           if (earlier) return { reply: earlier.replyBody, redispatch: [], duplicate: true };
         }
         if (isExclusionViolation(error)) {

@@ -1,6 +1,7 @@
 import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
 import { isErasedPhone } from "../../domain/data-protection";
 import { Prisma, type SmsStatus } from "../../generated/prisma/client";
+import type { SqlTx } from "../../db/sql-transaction";
 import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
 import type { Logger } from "../../lib/logger";
@@ -30,7 +31,7 @@ export interface QueuedSms {
  * @example
  * const [queued] = await enqueueSms(tx, now, [{ to: "+4915112345678", body: "…", purpose: "offer", bookingId }]);
  */
-export async function enqueueSms(tx: Pick<Tx, "$executeRaw">, now: Date, messages: QueuedSms[]): Promise<{ id: string; to: string }[]> {
+export async function enqueueSms(tx: Pick<SqlTx, "$executeRaw">, now: Date, messages: QueuedSms[]): Promise<{ id: string; to: string }[]> {
   if (messages.length === 0) return [];
   const queued = messages.map((message) => ({ ...message, id: uuidV7() }));
   await tx.$executeRaw`

@@ -1,0 +1,92 @@
+import type pg from "pg";
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
+import type { StatementText } from "./prepared-statements";
+
+/**
+ * The raw-SQL surface of a transaction: what a Prisma interactive transaction and the driver's own
+ * transaction (`Database.transaction` on a PostgreSQL server) both offer. The hot transactions (an
+ * assignment, an SMS reply, an offer wave) are written against it, so they run past Prisma where
+ * a driver is at hand and through Prisma elsewhere (the embedded database, Workers).
+ *
+ * Values come back as the driver in use parses them. Written for both: counts cast to `int`,
+ * numbers of other kinds cast to `float8` or read as text, timestamps as `timestamptz`.
+ */
+export interface SqlTx {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  /** The number of rows written. */
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
+export type SqlTransaction = <T>(work: (tx: SqlTx) => Promise<T>) => Promise<T>;
+
+/**
+ * `Database.transaction` through Prisma's interactive transaction, for clients without a driver
+ * of their own at hand (the embedded database's single connection, the Workers build).
+ *
+ * @example
+ * const transaction = transactionThroughPrisma(prisma);
+ * await transaction((tx) => tx.$executeRaw`UPDATE "Offer" SET "status" = 'expired' WHERE "id" = ${id}::uuid`);
+ */
+export function transactionThroughPrisma(prisma: Pick<PrismaClient, "$transaction">): SqlTransaction {
+  return (work) => prisma.$transaction((tx) => work(tx));
+}
+
+/**
+ * `Database.transaction` straight on a pg pool: BEGIN, the work's statements, COMMIT on one pooled
+ * connection. Prisma's interactive transaction costs about 0.2 ms more CPU per transaction and
+ * each raw statement through it about 0.05 ms more (scripts/bench/RESULTS.md, session 8): the
+ * price of its query engine protocol, paid on every SMS reply and assignment. Statements get the
+ * same prepared-statement names as Prisma's (`name`), so a connection prepares each text once
+ * whichever of the two sends it.
+ *
+ * A connection whose transaction cannot be rolled back is closed rather than reused.
+ *
+ * @example
+ * const transaction = driverTransaction(pool, preparedStatementNames());
+ */
+export function driverTransaction(pool: pg.Pool, name?: (query: StatementText) => string | undefined): SqlTransaction {
+  return async (work) => {
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const result = await work(sqlTxOf(client, name));
+      await client.query("COMMIT");
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").then(
+        () => client.release(),
+        (rollbackFailed: unknown) => client.release(rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed))),
+      );
+      throw error;
+    }
+  };
+}
+
+function sqlTxOf(client: pg.PoolClient, name: ((query: StatementText) => string | undefined) | undefined): SqlTx {
+  const run = async (text: string, values: unknown[]) => {
+    const statementName = name?.({ sql: text, args: values });
+    return client.query({ text, values, ...(statementName ? { name: statementName } : {}) });
+  };
+  const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
+    Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...(values as Prisma.Sql[])) : (query as Prisma.Sql);
+  return {
+    async $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
+      const statement = statementOf(query, values);
+      return (await run(statement.text, statement.values)).rows as T;
+    },
+    async $queryRawUnsafe<T>(query: string, ...values: unknown[]) {
+      return (await run(query, values)).rows as T;
+    },
+    async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
+      const statement = statementOf(query, values);
+      return (await run(statement.text, statement.values)).rowCount ?? 0;
+    },
+    async $executeRawUnsafe(query: string, ...values: unknown[]) {
+      return (await run(query, values)).rowCount ?? 0;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isDatabaseUnavailable, isExclusionViolation } from "../../src/db/database";
+import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
+import { withRetry } from "../../src/db/transactions";
+import { Prisma } from "../../src/generated/prisma/client";
+import { testDatabase, testDbKind } from "../helpers/test-database";
+
+// Database.transaction: straight on the driver on a PostgreSQL server, through Prisma on the
+// embedded database. Both must commit, roll back and report errors alike. Rows are written to a
+// temporary table of each test's own (gone with its transaction's session or dropped at the end).
+describe(`Database.transaction (${testDbKind()})`, () => {
+  let db: NodeDatabase;
+  const table = `"tx_test_${randomUUID().replaceAll("-", "")}"`;
+
+  beforeAll(async () => {
+    db = await testDatabase();
+    await db.prisma.$executeRawUnsafe(`CREATE TABLE ${table} ("id" int PRIMARY KEY, "note" text NOT NULL, "at" timestamptz, "big" bigint)`);
+  });
+  afterAll(async () => {
+    await db.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS ${table}`);
+  });
+
+  const notes = async () => (await db.prisma.$queryRawUnsafe<{ id: number; note: string }[]>(`SELECT "id", "note" FROM ${table} ORDER BY "id"`)).map((row) => `${row.id}:${row.note}`);
+
+  it("commits what the work wrote when it returns, and returns its result", async () => {
+    const result = await db.transaction(async (tx) => {
+      const written = await tx.$executeRawUnsafe(`INSERT INTO ${table} ("id", "note") VALUES ($1, $2), ($3, $4)`, 1, "one", 2, "two");
+      const [row] = await tx.$queryRaw<{ count: number }[]>(Prisma.sql`SELECT count(*)::int AS "count" FROM ${Prisma.raw(table)} WHERE "id" > ${0}::int`);
+      return { written, seen: row!.count };
+    });
+    expect(result).toEqual({ written: 2, seen: 2 });
+    expect(await notes()).toEqual(["1:one", "2:two"]);
+  });
+
+  it("rolls back everything when the work throws, and the connection serves the next transaction", async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`INSERT INTO ${table} ("id", "note") VALUES ($1, $2)`, 3, "three");
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    // A failing statement: the unique violation comes out recognisable, nothing of the work stays.
+    const failed = await db
+      .transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`INSERT INTO ${table} ("id", "note") VALUES ($1, $2)`, 4, "four");
+        await tx.$executeRawUnsafe(`INSERT INTO ${table} ("id", "note") VALUES ($1, $2)`, 1, "again");
+      })
+      .catch((error: unknown) => error);
+    expect(String((failed as Error).message)).toMatch(/23505|duplicate key value violates unique constraint/);
+    expect(isExclusionViolation(failed)).toBe(false);
+    expect(isDatabaseUnavailable(failed)).toBe(false);
+    for (let round = 0; round < 3; round++) {
+      await db.transaction((tx) => tx.$executeRawUnsafe(`UPDATE ${table} SET "note" = $1 WHERE "id" = $2`, `one-${round}`, 1));
+    }
+    expect(await notes()).toEqual(["1:one-2", "2:two"]);
+  });
+
+  it("reads timestamps as instants and counts as numbers, the same on both drivers", async () => {
+    const at = new Date("2026-03-29T00:30:00.000Z");
+    const [row] = await db.transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO ${Prisma.raw(table)} ("id", "note", "at") VALUES (${10}::int, ${"dated"}::text, ${at}::timestamptz)`;
+      return tx.$queryRaw<{ at: Date; count: number }[]>`SELECT "at", (SELECT count(*)::int FROM ${Prisma.raw(table)}) AS "count" FROM ${Prisma.raw(table)} WHERE "id" = ${10}::int`;
+    });
+    expect(row!.at).toBeInstanceOf(Date);
+    expect(row!.at.toISOString()).toBe(at.toISOString());
+    expect(row!.count).toBe(3);
+  });
+
+  it("lets withRetry run the work again after a deadlock, without keeping anything of the failed attempt", async () => {
+    let attempts = 0;
+    await withRetry(() =>
+      db.transaction(async (tx) => {
+        attempts += 1;
+        await tx.$executeRawUnsafe(`INSERT INTO ${table} ("id", "note") VALUES ($1, $2)`, 20, `attempt ${attempts}`);
+        if (attempts === 1) await tx.$executeRawUnsafe(`DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$`);
+      }),
+    );
+    expect(attempts).toBe(2);
+    expect((await notes()).filter((note) => note.startsWith("20:"))).toEqual(["20:attempt 2"]);
+  });
+});
+
+describe.skipIf(testDbKind() !== "postgres")("Database.transaction on a PostgreSQL server with one connection", () => {
+  let single: NodeDatabase;
+  beforeAll(async () => {
+    const { inject } = await import("vitest");
+    single = await openDatabase({ databaseUrl: inject("postgresUrl"), dataDir: "unused", poolSize: 1, statementTimeoutMs: 300 });
+  });
+  afterAll(async () => {
+    await single?.close();
+  });
+
+  it("answers a statement timeout as the database being unavailable, and frees the connection", async () => {
+    const failed = await single.transaction((tx) => tx.$queryRawUnsafe(`SELECT pg_sleep(2)`)).catch((error: unknown) => error);
+    expect(isDatabaseUnavailable(failed)).toBe(true);
+    // The only connection of the pool came back in a usable state: outside and inside a transaction.
+    expect(await single.prisma.$queryRaw<{ one: number }[]>`SELECT 1::int AS "one"`).toEqual([{ one: 1 }]);
+    expect(await single.transaction((tx) => tx.$queryRaw<{ two: number }[]>`SELECT ${2}::int AS "two"`)).toEqual([{ two: 2 }]);
+  });
+});
