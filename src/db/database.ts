@@ -29,6 +29,12 @@ export interface Database {
    */
   transaction: SqlTransaction;
   /**
+   * Raw statements outside transactions, each on its own (autocommit): straight on the driver's
+   * pool on a PostgreSQL server, through Prisma elsewhere. For writes of one statement on hot
+   * paths (a new booking, an SMS NEIN); reads of many rows go through `rows`.
+   */
+  sql: SqlTransactionClient;
+  /**
    * Vacuums and analyses every table, where nobody else does: the embedded database runs no
    * autovacuum. Absent on a PostgreSQL server (its autovacuum does it) and on Workers.
    */
@@ -92,6 +98,19 @@ export function isStillReferenced(error: unknown): boolean {
   if (prismaErrorCode(error) === PRISMA_FOREIGN_KEY_VIOLATION) return true;
   const code = driverErrorCode(error);
   return code === "23001" || code === "23503";
+}
+
+/**
+ * Whether an error is a unique violation (23505): from a model query (P2002), a raw one through
+ * Prisma (P2010, the SQLSTATE in its message) or the driver itself (`code` 23505).
+ *
+ * @example
+ * if (isUniqueViolation(error)) return earlierAnswer();
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = prismaErrorCode(error);
+  if (code === PRISMA_UNIQUE_VIOLATION || code === "23505" || driverErrorCode(error) === "23505") return true;
+  return error instanceof Error && /\b23505\b|duplicate key value violates unique constraint/.test(error.message);
 }
 
 /** Whether an error is PostgreSQL's exclusion-constraint violation (23P01), however Prisma wraps it. */

@@ -9,7 +9,7 @@ import { preparedStatementNames, type StatementText } from "./prepared-statement
 import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
 import type { SqlConnection } from "./sql-connection";
-import { driverTransaction, transactionThroughPrisma } from "./sql-transaction";
+import { driverStatements, driverTransaction, transactionThroughPrisma } from "./sql-transaction";
 
 /** A database opened on Node, which can also migrate itself. */
 export interface NodeDatabase extends Database {
@@ -88,7 +88,7 @@ async function openEmbedded(dataDir: string): Promise<NodeDatabase> {
   // Text columns come back as strings already; the one connection queues this like any query.
   const textRows = async (sql: string, params: readonly unknown[]) => (await pglite.query<TextRow>(sql, [...params], { rowMode: "array" })).rows;
   const rows: Database["rows"] = async <Row>(query: Prisma.Sql) => (await pglite.query<Row>(query.text, query.values)).rows;
-  return buildDatabase("embedded", prisma, connection, { textRows, rows, transaction: transactionThroughPrisma(prisma) }, {
+  return buildDatabase("embedded", prisma, connection, { textRows, rows, transaction: transactionThroughPrisma(prisma), sql: prisma }, {
     withLock: (work) => work(),
     close: async () => {
       await prisma.$disconnect();
@@ -163,7 +163,8 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   const rows: Database["rows"] = async <Row>(query: Prisma.Sql) =>
     (await readPool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
   const transaction = driverTransaction(pool, preparedStatements ? names : undefined);
-  const database = buildDatabase("postgres", prisma, null, { textRows, rows, transaction }, {
+  const sql = driverStatements(pool, preparedStatements ? names : undefined);
+  const database = buildDatabase("postgres", prisma, null, { textRows, rows, transaction, sql }, {
     withLock,
     close: async () => {
       await prisma.$disconnect();
@@ -188,7 +189,7 @@ function buildDatabase(
   kind: DatabaseKind,
   prisma: PrismaClient,
   connection: SqlConnection | null,
-  reads: Pick<Database, "textRows" | "rows" | "transaction">,
+  reads: Pick<Database, "textRows" | "rows" | "transaction" | "sql">,
   hooks: { withLock: <T>(work: () => Promise<T>) => Promise<T>; close: () => Promise<void> },
 ): NodeDatabase {
   let closed = false;

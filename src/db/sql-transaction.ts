@@ -66,7 +66,19 @@ export function driverTransaction(pool: pg.Pool, name?: (query: StatementText) =
   };
 }
 
-function sqlTxOf(client: pg.PoolClient, name: ((query: StatementText) => string | undefined) | undefined): SqlTx {
+/**
+ * `Database.sql` on a pg pool: each statement on a pooled connection of its own, committed by
+ * itself, with the prepared-statement names of `driverTransaction`.
+ *
+ * @example
+ * const sql = driverStatements(pool, preparedStatementNames());
+ * await sql.$executeRaw`UPDATE "Offer" SET "status" = 'expired' WHERE "id" = ${id}::uuid`;
+ */
+export function driverStatements(pool: pg.Pool, name?: (query: StatementText) => string | undefined): SqlTx {
+  return sqlTxOf(pool, name);
+}
+
+function sqlTxOf(client: pg.Pool | pg.PoolClient, name: ((query: StatementText) => string | undefined) | undefined): SqlTx {
   const run = async (text: string, values: unknown[]) => {
     const statementName = name?.({ sql: text, args: values });
     return client.query({ text, values, ...(statementName ? { name: statementName } : {}) });

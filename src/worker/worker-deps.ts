@@ -38,6 +38,7 @@ export function workerDatabase(connectionString: string): Database {
     textRows: textRowsThroughPrisma(prisma),
     rows: rowsThroughPrisma(prisma),
     transaction: transactionThroughPrisma(prisma),
+    sql: prisma,
     close: () => prisma.$disconnect(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Actor } from "../../auth/actor";
-import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../db/database";
+import { isUniqueViolation, type Database } from "../../db/database";
+import type { SqlTx } from "../../db/sql-transaction";
 import { ACTIVE_STATUSES } from "../../domain/booking-lifecycle";
 import { bookingCode } from "../../domain/booking-code";
 import type { Prisma } from "../../generated/prisma/client";
@@ -136,7 +137,7 @@ function insertBookingStatement(actor: Actor, data: NewBooking, code: string, no
  * @throws {ApiError} VALIDATION_FAILED when the organisation does not exist or is inactive
  */
 export async function insertBooking(
-  db: Prisma.TransactionClient,
+  db: Pick<SqlTx, "$queryRawUnsafe">,
   deps: Pick<BookingServiceDeps, "clock" | "random">,
   actor: Actor,
   data: NewBooking,
@@ -160,7 +161,7 @@ export async function retryOnCodeClash<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (prismaErrorCode(error) !== PRISMA_UNIQUE_VIOLATION || attempt >= 10) throw error;
+      if (!isUniqueViolation(error) || attempt >= 10) throw error;
     }
   }
 }
@@ -175,7 +176,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       const startsAt = new Date(input.startsAt);
       checkStartTime(startsAt, clock.now());
       // One statement, so no transaction: organisation check, booking and history entry together.
-      const row = await retryOnCodeClash(() => insertBooking(prisma, deps, actor, { organisationId, ...bookingColumns(input, startsAt) }));
+      const row = await retryOnCodeClash(() => insertBooking(db.sql, deps, actor, { organisationId, ...bookingColumns(input, startsAt) }));
       return toBookingView(row, actor, deps.view);
     },
 

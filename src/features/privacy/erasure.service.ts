@@ -1,5 +1,5 @@
 import type { Actor } from "../../auth/actor";
-import { PRISMA_UNIQUE_VIOLATION, driverErrorCode, prismaErrorCode, type Database } from "../../db/database";
+import { isUniqueViolation, type Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import { erasedName, erasedPhone, pseudonymFrom } from "../../domain/data-protection";
 import type { Prisma } from "../../generated/prisma/client";
@@ -21,10 +21,6 @@ const ERASURE_TRANSACTION = { maxWait: 30_000, timeout: 120_000 };
 
 /** Assignments changed between reading and locking: the erasure starts over. */
 class AssignmentsMoved extends Error {}
-
-function isUniqueViolation(error: unknown): boolean {
-  return prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION || driverErrorCode(error) === "23505" || /23505|unique constraint/i.test(String(error));
-}
 
 /**
  * Erasure of a person (GDPR Art. 17) in one transaction. Personal fields are removed or replaced

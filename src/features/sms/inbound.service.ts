@@ -1,4 +1,4 @@
-import { PRISMA_UNIQUE_VIOLATION, driverErrorCode, isExclusionViolation, prismaErrorCode, type Database } from "../../db/database";
+import { isExclusionViolation, isUniqueViolation, type Database } from "../../db/database";
 import { withRetry } from "../../db/transactions";
 import { isLateCancellation } from "../../domain/booking-lifecycle";
 import { normaliseMobileNumber } from "../../domain/phone";
@@ -223,7 +223,7 @@ export function createInboundService(deps: InboundDeps) {
    */
   async function decline(now: Date, message: InboundSms, phone: string, code: string | null): Promise<InboundResult> {
     for (;;) {
-      const sender = await senderOf(db.prisma, phone);
+      const sender = await senderOf(db.sql, phone);
       const choice = sender ? chooseOffer(sender.pending, code, codeOf) : null;
       const offer = choice?.kind === "offer" ? choice.offer : undefined;
       let reply: string;
@@ -233,11 +233,11 @@ export function createInboundService(deps: InboundDeps) {
       else reply = choice.kind === "ask_for_code" ? smsTexts.askForCode(choice.codes) : smsTexts.noOpenOffer();
       const outcome = { reply, bookingId: offer?.booking.id ?? null, interpreterId: sender?.id ?? null };
       if (!offer) {
-        await record(db.prisma, now, message, phone, outcome);
+        await record(db.sql, now, message, phone, outcome);
         return { reply, redispatch: [], duplicate: false };
       }
       // The wave may have ended: dispatch looks after the answer (and does nothing while others are still asked).
-      if (await withRetry(() => record(db.prisma, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
+      if (await withRetry(() => record(db.sql, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
     }
   }
 
@@ -316,12 +316,6 @@ export function createInboundService(deps: InboundDeps) {
       }
     },
   };
-}
-
-/** A unique violation (23505), from a model query (P2002) or a raw one (P2010 with the SQLSTATE in the message). */
-function isUniqueViolation(error: unknown): boolean {
-  if (prismaErrorCode(error) === PRISMA_UNIQUE_VIOLATION || driverErrorCode(error) === "23505") return true;
-  return error instanceof Error && /\b23505\b|duplicate key value violates unique constraint/.test(error.message);
 }
 
 export type InboundService = ReturnType<typeof createInboundService>;
