@@ -99,6 +99,16 @@ export class CrashWorkload {
     while (!this.stopped && this.answeredCount() < target) await sleep(20);
   }
 
+  /**
+   * Resolves once an answered request passes `test`, or after `timeoutMs`. The workload counts
+   * requests, not time: on a fast server the requests of a run may all be answered before the
+   * first offers went out by SMS and came back with a JA.
+   */
+  async until(test: (record: RecordedRequest) => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.stopped && Date.now() < deadline && !this.records.some((record) => record.status !== null && test(record))) await sleep(20);
+  }
+
   private answeredCount(): number {
     return this.records.reduce((sum, record) => sum + (record.status === null ? 0 : 1), 0);
   }

@@ -35,6 +35,8 @@ const SEED = Number(process.env.CRASH_SEED) || Math.floor(Math.random() * 2 ** 3
 const BOOTSTRAP_KEY = "crash-test-coordinator-key-0123456789abcdef";
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+const confirmedBySms = (record: RecordedRequest) => record.operation === "sms" && /Bestätigt/.test(String(record.answer));
+const closedOut = (record: RecordedRequest) => record.operation === "complete" && record.status === 200;
 
 describe(`crash safety under SIGKILL (${testDbKind()})`, () => {
   const kind = testDbKind();
@@ -154,6 +156,9 @@ describe(`crash safety under SIGKILL (${testDbKind()})`, () => {
         progress(`kill ${kill} after ${workload.records.length} requests (${inFlight} unanswered so far), restarted`);
       }
       await runFor();
+      // What the workload is for (checked below) must have happened before it stops, however fast the server.
+      await workload.until(confirmedBySms, 60_000);
+      await workload.until(closedOut, 60_000);
       await workload.stop();
       progress(`workload stopped after ${workload.records.length} requests`);
       await drained(server!.baseUrl);
@@ -183,8 +188,8 @@ describe(`crash safety under SIGKILL (${testDbKind()})`, () => {
       recordReliability("crash safety", { killPoints: survived, requests: records.length, serverErrors: serverErrors.length });
 
       // The workload did what it is for: bookings assigned by SMS and closed out with allowances.
-      expect(count((record) => record.operation === "sms" && /Bestätigt/.test(String(record.answer)))).toBeGreaterThan(0);
-      expect(count((record) => record.operation === "complete" && record.status === 200)).toBeGreaterThan(0);
+      expect(count(confirmedBySms)).toBeGreaterThan(0);
+      expect(count(closedOut)).toBeGreaterThan(0);
       expect(serverErrors.map((record) => `${record.method} ${record.path}: ${record.status} ${JSON.stringify(record.answer)}`)).toEqual([]);
       expect(problems).toEqual([]);
     },
