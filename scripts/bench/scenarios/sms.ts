@@ -71,17 +71,18 @@ export function prepareReplies(offers: readonly PendingOffer[], runId: string): 
 export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared[], connections: number, awaitingWave?: () => Promise<number>): Promise<SmsResult> {
   let next = 0;
   const answers: Record<string, number> = {};
-  // The waves are watched during the run too, every 50 ms: after the last answer the first look
-  // that finds none awaiting marks their end (a look only after autocannon's run has ended would
-  // come up to a second late, see `lastResponseAt`).
+  // The waves are watched from the last replies on, every 20 ms: after the last answer the first
+  // look that finds none awaiting marks their end (a look only after autocannon's run has ended
+  // would come up to a second late, see `lastResponseAt`). Not earlier: each look is a count over
+  // the bookings, database time the measured server would not get.
   const looks: { at: number; awaiting: number }[] = [];
   let watching = true;
+  let answeredSoFar = 0;
   const watcher = awaitingWave
     ? (async () => {
         while (watching) {
-          const awaiting = await awaitingWave();
-          looks.push({ at: performance.now(), awaiting });
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (answeredSoFar >= prepared.length - connections) looks.push({ awaiting: await awaitingWave(), at: performance.now() });
+          await new Promise((resolve) => setTimeout(resolve, answeredSoFar >= prepared.length - connections ? 20 : 5));
         }
       })()
     : null;
@@ -99,6 +100,7 @@ export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared
           return { ...request, body: reply.body, headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": reply.signature } };
         },
         onResponse: (status, body) => {
+          answeredSoFar += 1;
           // The reply up to its first digit (the job code): one key per kind of answer.
           const text = status === 200 ? (/<Message>([^<\d]{0,40})/.exec(body)?.[1]?.trim() ?? "(no reply)") : `HTTP ${status}`;
           answers[text] = (answers[text] ?? 0) + 1;
