@@ -127,7 +127,10 @@ export function likeLiteral(value: string): string {
 
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
 const UNAVAILABLE_ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionAlreadyClosed"]);
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|Unable to start a transaction in the given time/i;
+// The driver's own errors (Database.transaction and Database.sql on a PostgreSQL server) reach
+// the callers unmapped: a lost or unreachable server shows in their messages and codes.
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|is not queryable|Unable to start a transaction in the given time|transaction did not finish within/i;
 
 /**
  * Whether an error means the database is unreachable, overloaded or too slow rather than that

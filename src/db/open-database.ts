@@ -9,7 +9,7 @@ import { preparedStatementNames, type StatementText } from "./prepared-statement
 import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
 import type { SqlConnection } from "./sql-connection";
-import { driverStatements, driverTransaction, transactionThroughPrisma } from "./sql-transaction";
+import { checkOut, driverStatements, driverTransaction, transactionThroughPrisma } from "./sql-transaction";
 
 /** A database opened on Node, which can also migrate itself. */
 export interface NodeDatabase extends Database {
@@ -146,23 +146,23 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   // workers every time, and their start-up costs more than they save (1,000,000 export rows in
   // pages of 5,000: 9.9 s of reading with them, 6.7 s without).
   const textRows = async (sql: string, params: readonly unknown[]) => {
-    const client = await pool.connect();
+    const { client, release } = await checkOut(pool);
     try {
       await client.query("BEGIN READ ONLY; SET LOCAL max_parallel_workers_per_gather = 0");
       const { rows } = await client.query<TextRow>({ text: sql, values: [...params], rowMode: "array", types: AS_TEXT });
       await client.query("COMMIT");
-      client.release();
+      release();
       return rows;
     } catch (error) {
       // A connection in an unknown state is closed rather than handed to the next request.
-      client.release(error as Error);
+      release(error as Error);
       throw error;
     }
   };
   // The same names as Prisma's statements: a connection of the pool prepares each text once.
   const rows: Database["rows"] = async <Row>(query: Prisma.Sql) =>
     (await readPool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
-  const transaction = driverTransaction(pool, preparedStatements ? names : undefined);
+  const transaction = driverTransaction(pool, preparedStatements ? names : undefined, { timeoutMs: TRANSACTION_OPTIONS.timeout });
   const sql = driverStatements(pool, preparedStatements ? names : undefined);
   const database = buildDatabase("postgres", prisma, null, { textRows, rows, transaction, sql }, {
     withLock,

@@ -35,6 +35,42 @@ export function transactionThroughPrisma(prisma: Pick<PrismaClient, "$transactio
 }
 
 /**
+ * A connection checked out of `pool`, and how to give it back. While checked out, a pg client has
+ * no error listener of the pool's: if its server went away (a restart, a failover,
+ * `pg_terminate_backend`) pg would emit an unhandled 'error' and end the process. The listener
+ * here notes the loss instead (the statement in flight fails by itself), and `release` then closes
+ * the connection rather than handing it to the next caller — as it does when given an error (a
+ * connection left in an unknown state).
+ *
+ * @example
+ * const { client, release } = await checkOut(pool);
+ * try { await client.query("SELECT 1"); release(); } catch (error) { release(error as Error); throw error; }
+ */
+export async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; release: (error?: Error) => void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const noteLoss = (error: Error) => {
+    lost ??= error;
+  };
+  client.on("error", noteLoss);
+  return {
+    client,
+    release: (error) => {
+      client.off("error", noteLoss);
+      client.release(error ?? lost);
+    },
+  };
+}
+
+/** A driver transaction that ran longer than its limit: rolled back (its connection closed). */
+export class TransactionTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`The transaction did not finish within ${timeoutMs} ms and was rolled back.`);
+    this.name = "TransactionTimeout";
+  }
+}
+
+/**
  * `Database.transaction` straight on a pg pool: BEGIN, the work's statements, COMMIT on one pooled
  * connection. Prisma's interactive transaction costs about 0.2 ms more CPU per transaction and
  * each raw statement through it about 0.05 ms more (scripts/bench/RESULTS.md, session 8): the
@@ -42,25 +78,39 @@ export function transactionThroughPrisma(prisma: Pick<PrismaClient, "$transactio
  * same prepared-statement names as Prisma's (`name`), so a connection prepares each text once
  * whichever of the two sends it.
  *
- * A connection whose transaction cannot be rolled back is closed rather than reused.
+ * Like Prisma's, a transaction has a time limit (`timeoutMs`): work that has not finished by then
+ * (an await that never settles) fails with `TransactionTimeout`, and its connection is closed, so
+ * the server rolls it back and its row locks go. A connection whose transaction cannot be rolled
+ * back is closed too rather than reused.
  *
  * @example
- * const transaction = driverTransaction(pool, preparedStatementNames());
+ * const transaction = driverTransaction(pool, preparedStatementNames(), { timeoutMs: 30_000 });
  */
-export function driverTransaction(pool: pg.Pool, name?: (query: StatementText) => string | undefined): SqlTransaction {
+export function driverTransaction(pool: pg.Pool, name: ((query: StatementText) => string | undefined) | undefined, options: { timeoutMs: number }): SqlTransaction {
   return async (work) => {
-    const client = await pool.connect();
+    const { client, release } = await checkOut(pool);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TransactionTimeout(options.timeoutMs)), options.timeoutMs);
+    });
     try {
       await client.query("BEGIN");
-      const result = await work(sqlTxOf(client, name));
+      const result = await Promise.race([work(sqlTxOf(client, name)), timedOut]);
       await client.query("COMMIT");
-      client.release();
+      clearTimeout(timer);
+      release();
       return result;
     } catch (error) {
-      await client.query("ROLLBACK").then(
-        () => client.release(),
-        (rollbackFailed: unknown) => client.release(rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed))),
-      );
+      clearTimeout(timer);
+      if (error instanceof TransactionTimeout) {
+        // The work may still be waiting on the connection: closing it ends both.
+        release(error);
+      } else {
+        await client.query("ROLLBACK").then(
+          () => release(),
+          (rollbackFailed: unknown) => release(rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed))),
+        );
+      }
       throw error;
     }
   };

@@ -5,7 +5,9 @@ import { prismaErrorCode } from "./database";
 const RETRYABLE = /40001|40P01|could not serialize|deadlock detected|TransactionWriteConflict/i;
 
 function isRetryable(error: unknown): boolean {
-  if (prismaErrorCode(error) === "P2034") return true;
+  // P2034 from Prisma's model queries; the SQLSTATE itself as the code of the driver's own errors.
+  const code = prismaErrorCode(error);
+  if (code === "P2034" || code === "40001" || code === "40P01") return true;
   return RETRYABLE.test(error instanceof Error ? `${error.message} ${JSON.stringify((error as { meta?: unknown }).meta ?? "")}` : String(error));
 }
 

@@ -175,7 +175,7 @@ export function createInboundService(deps: InboundDeps) {
     // longer be answered and count as a no, in one statement.
     const [changed] = await tx.$queryRaw<{ changed: number }[]>`
       WITH changed AS (
-        UPDATE "Interpreter" SET "smsOptOutAt" = ${optedOut ? now : null}::timestamptz WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL RETURNING "id"
+        UPDATE "Interpreter" SET "smsOptOutAt" = ${optedOut ? now : null}::timestamptz, "updatedAt" = ${now}::timestamptz WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL RETURNING "id"
       ),
       noted AS (
         INSERT INTO "InterpreterEvent" ("id", "interpreterId", "at", "action", "actorType")

@@ -510,6 +510,8 @@ describe("POST /v1/sms/inbound", () => {
       expect(await answer(person.phone, word)).toBe(smsTexts.optedOut());
       const shown = (await ctx.coordinator.get(`/v1/interpreters/${person.id}`)).body;
       expect(shown.smsOptOutAt).toBe(NOW);
+      // A change of the record like any other: clients that sync by updatedAt see it.
+      expect(shown.updatedAt).toBe(shown.smsOptOutAt);
       expect(shown.smsConsent).toBe(true);
       expect(await offerStatus(job.id, person.id)).toBe("declined");
       expect(await offerStatus(job.id, stays.id)).toBe("pending");
