@@ -103,6 +103,13 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     const created = new pg.Pool({
       connectionString: databaseUrl,
       max,
+      // Sessions in UTC, whatever the server's default (a German server may well run in
+      // Europe/Berlin): Prisma's pg adapter sends times as UTC wall-clock text without an offset,
+      // which PostgreSQL reads in the session's TimeZone, while pg itself sends them with their
+      // offset. In any other zone the two would store different instants for the same time.
+      // Behind a pooler (prepared statements off) no startup option is sent, as poolers refuse
+      // unknown ones: the database's own setting must then be UTC (README).
+      ...(preparedStatements ? { options: "-c TimeZone=UTC" } : {}),
       ...(onConnect ? { onConnect } : {}),
       ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs } : {}),
     });

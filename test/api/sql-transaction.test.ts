@@ -128,6 +128,25 @@ describe.skipIf(testDbKind() !== "postgres")("Database.transaction on a PostgreS
     expect(await single.transaction((tx) => tx.$queryRaw<{ four: number }[]>`SELECT ${4}::int AS "four"`)).toEqual([{ four: 4 }]);
   });
 
+  it("stores the same instant through Prisma and through the driver when the server's time zone is not UTC", async () => {
+    const { createScratchDatabase, dropScratchDatabase } = await import("../helpers/postgres-admin");
+    const url = await createScratchDatabase(inject("postgresUrl"), "zone");
+    const berlin = new URL(url).pathname.slice(1);
+    await other.prisma.$executeRawUnsafe(`ALTER DATABASE "${berlin}" SET timezone TO 'Europe/Berlin'`);
+    const zoned = await openDatabase({ databaseUrl: url, dataDir: "unused", poolSize: 2 });
+    try {
+      const at = new Date("2026-11-24T08:00:00.000Z");
+      // As text with its offset, so neither driver's reading of the answer can hide a shift.
+      const [viaPrisma] = await zoned.prisma.$queryRaw<{ at: string }[]>`SELECT to_char(${at}::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS "at"`;
+      const [viaDriver] = await zoned.sql.$queryRaw<{ at: string }[]>`SELECT to_char(${at}::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS "at"`;
+      expect(viaPrisma).toEqual({ at: "2026-11-24T08:00" });
+      expect(viaDriver).toEqual({ at: "2026-11-24T08:00" });
+    } finally {
+      await zoned.close();
+      await dropScratchDatabase(url);
+    }
+  });
+
   it("rolls back work that does not finish within the time limit, and its row locks go with it", async () => {
     const pool = new pg.Pool({ connectionString: inject("postgresUrl"), max: 2 });
     const table = `"tx_limit_${randomUUID().replaceAll("-", "")}"`;
