@@ -211,14 +211,14 @@ export async function seedOpenBooking(session: SqlSession, organisationId: strin
 }
 
 /**
- * Refreshes the planner's statistics after bulk inserts, and vacuums the interpreters and their
- * languages (marks their pages all-visible, so the ranking reads them by index-only scans) — as
- * autovacuum would, later.
+ * Refreshes the planner's statistics after bulk inserts, and vacuums the interpreters, their
+ * languages and slots (marks their pages all-visible, so the ranking and the facts read them by
+ * index-only scans) — as autovacuum would, later.
  *
  * @example await analyse(session);
  */
 export async function analyse(session: SqlSession): Promise<void> {
-  await session.exec(`VACUUM "Interpreter", "InterpreterLanguage"`);
+  await session.exec(`VACUUM "Interpreter", "InterpreterLanguage", "AvailabilitySlot"`);
   await session.exec("ANALYZE");
 }
 
