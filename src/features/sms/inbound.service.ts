@@ -10,7 +10,8 @@ import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
 import { assignmentChange, lockBooking } from "../bookings/booking-actions.service";
 import { applyBookingChange, jobTextOf, lockBookingAndInterpreter } from "../bookings/booking-change";
-import { historyInsertSql, statementParams, type HistoryActor } from "../bookings/booking-history";
+import type { HistoryActor } from "../bookings/booking-history";
+import { recordReply } from "./inbound-record";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 
 type Tx = SqlTx;
@@ -233,54 +234,12 @@ export function createInboundService(deps: InboundDeps) {
       else reply = choice.kind === "ask_for_code" ? smsTexts.askForCode(choice.codes) : smsTexts.noOpenOffer();
       const outcome = { reply, bookingId: offer?.booking.id ?? null, interpreterId: sender?.id ?? null };
       if (!offer) {
-        await record(db.sql, now, message, phone, outcome);
+        await recordReply(db.sql, now, message, phone, outcome);
         return { reply, redispatch: [], duplicate: false };
       }
       // The wave may have ended: dispatch looks after the answer (and does nothing while others are still asked).
-      if (await withRetry(() => record(db.sql, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
+      if (await withRetry(() => recordReply(db.sql, now, message, phone, outcome, offer))) return { reply, redispatch: [offer.booking.id], duplicate: false };
     }
-  }
-
-  /**
-   * Records the inbound message with its answer (claiming the MessageSid) and the answer as an
-   * outgoing SMS (it goes back as TwiML), in one statement. With `declined`, the same statement
-   * declines that offer and notes this in the booking's history — only if the offer is still
-   * pending; otherwise it writes nothing and returns false.
-   */
-  async function record(db: Pick<Tx, "$executeRawUnsafe" | "$queryRawUnsafe">, now: Date, message: InboundSms, phone: string, outcome: Outcome, declined?: PendingOffer): Promise<boolean> {
-    const { values, param } = statementParams();
-    const bookingId = param(outcome.bookingId ?? null, "::uuid");
-    const interpreterId = param(outcome.interpreterId ?? null, "::uuid");
-    const at = param(now, "::timestamptz");
-    const row = (direction: "inbound" | "outbound", to: string, from: string, body: string, sid: string | null, reply: string | null) =>
-      `(${param(uuidV7(), "::uuid")}, '${direction}'::"SmsDirection", ${param(to, "::text")}, ${param(from, "::text")}, ${param(body, "::text")},
-        ${direction === "inbound" ? `'received'` : `'sent'`}::"SmsStatus", ${param(sid, "::text")}, 'reply', ${bookingId}, ${interpreterId}, ${param(reply, "::text")}, ${at},
-        ${direction === "inbound" ? "NULL::timestamptz" : at})`;
-    const rows = [row("inbound", message.to, phone, message.body, message.messageSid, outcome.reply)];
-    if (outcome.reply) rows.push(row("outbound", phone, message.to, outcome.reply, null, null));
-    const into = `INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt", "sentAt")`;
-    if (!declined) {
-      await db.$executeRawUnsafe(`${into} VALUES ${rows.join(", ")}`, ...values);
-      return true;
-    }
-    const noted = historyInsertSql(param, {
-      bookingIdFrom: { source: "declined", column: "bookingId" },
-      at: now,
-      by: { type: "sms", phone },
-      action: "offer_declined",
-      details: { interpreterId: outcome.interpreterId ?? null },
-    });
-    const [result] = await db.$queryRawUnsafe<{ declined: number }[]>(
-      `WITH declined AS (
-        UPDATE "Offer" SET "status" = 'declined', "respondedAt" = ${at}
-        WHERE "id" = ${param(declined.id, "::uuid")} AND "status" = 'pending' RETURNING "bookingId"
-      ),
-      noted AS (${noted}),
-      logged AS (${into} SELECT * FROM (VALUES ${rows.join(", ")}) AS v WHERE EXISTS (SELECT 1 FROM declined))
-      SELECT count(*)::int AS "declined" FROM declined`,
-      ...values,
-    );
-    return (result?.declined ?? 0) > 0;
   }
 
   return {
@@ -296,7 +255,7 @@ export function createInboundService(deps: InboundDeps) {
             const outcome = await respond(tx, now, reply, phone);
             // Last: the insert claiming the MessageSid (unique). A repeated delivery fails here,
             // and everything it did is rolled back.
-            await record(tx, now, message, phone, outcome);
+            await recordReply(tx, now, message, phone, outcome);
             return { reply: outcome.reply, redispatch: outcome.redispatch ?? [], duplicate: false };
           }),
         );
