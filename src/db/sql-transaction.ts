@@ -73,8 +73,9 @@ export class TransactionTimeout extends Error {
 /**
  * `Database.transaction` straight on a pg pool: BEGIN, the work's statements, COMMIT on one pooled
  * connection. Prisma's interactive transaction costs about 0.2 ms more CPU per transaction and
- * each raw statement through it about 0.05 ms more (scripts/bench/RESULTS.md, session 8): the
- * price of its query engine protocol, paid on every SMS reply and assignment. Statements get the
+ * each raw statement through it about 0.05 ms more (measured in session 7): paid on every SMS
+ * reply and assignment, it was a fifth of the server's CPU per reply (scripts/bench/RESULTS.md,
+ * fix 24). Statements get the
  * same prepared-statement names as Prisma's (`name`), so a connection prepares each text once
  * whichever of the two sends it.
  *
