@@ -1,5 +1,5 @@
 // `BENCH_DATABASE_URL=… node --import tsx scripts/bench/ab.ts --base=dist-base/server/server.mjs
-//   [--scenario=p1|p2|p4] [--rounds=4] [--seconds=8] [--interpreters=1000] [--assignments=100000] [--keep]
+//   [--scenario=p1|p2|p4] [--rounds=4] [--seconds=8] [--replies=1500] [--interpreters=1000] [--assignments=100000] [--keep]
 //   [--base-flags="--max-semi-space-size=4"] [--new-flags="--max-semi-space-size=8"]`
 //
 // Compares two builds of the server on ONE freshly seeded PostgreSQL database, taking turns: the
@@ -10,6 +10,8 @@
 // The base bundle: check out the earlier commit (or stash), `node scripts/build-server.mjs`,
 // `mkdir -p dist-base && cp -r dist/server dist-base/`, come back (dist-base/ is ignored by git).
 // Both servers run as `npm start` runs them, with the benchmark's settings (scripts/bench/processes.ts).
+// `--replies` (P4): replies per server and round; a round of 1,500 takes about 3 s, and P4's rounds
+// spread by ±15 % at that length: more replies give steadier rounds.
 // `--base-flags` / `--new-flags` replace Node's flags of `npm start` for one side (e.g. heap sizes:
 // with `--base=dist/server/server.mjs` the same build then runs with two sets of flags).
 import { randomBytes } from "node:crypto";
@@ -33,7 +35,7 @@ const interpreters = Number(args.get("interpreters") ?? 1_000);
 const assignments = Number(args.get("assignments") ?? 100_000);
 const basePath = path.resolve(args.get("base") ?? "dist-base/server/server.mjs");
 /** P4: replies per server and round (half JA, half NEIN), from 300 interpreters' pending offers. */
-const REPLIES_PER_RUN = 1_500;
+const REPLIES_PER_RUN = Number(args.get("replies") ?? 1_500);
 const KEY = `bench-ab-${randomBytes(16).toString("hex")}`;
 
 interface Measured {
