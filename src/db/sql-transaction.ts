@@ -19,8 +19,19 @@ export interface SqlTx {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Every statement of the transaction planned once per connection (`SET LOCAL plan_cache_mode =
+   * force_generic_plan`), for transactions that rank a pool (offer waves): see `readerIn`. On the
+   * driver it goes with BEGIN, in the same round trip.
+   */
+  genericPlans?: boolean;
+}
+
+const GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
+
 /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
-export type SqlTransaction = <T>(work: (tx: SqlTx) => Promise<T>) => Promise<T>;
+export type SqlTransaction = <T>(work: (tx: SqlTx) => Promise<T>, options?: TransactionOptions) => Promise<T>;
 
 /**
  * `Database.transaction` through Prisma's interactive transaction, for clients without a driver
@@ -31,7 +42,11 @@ export type SqlTransaction = <T>(work: (tx: SqlTx) => Promise<T>) => Promise<T>;
  * await transaction((tx) => tx.$executeRaw`UPDATE "Offer" SET "status" = 'expired' WHERE "id" = ${id}::uuid`);
  */
 export function transactionThroughPrisma(prisma: Pick<PrismaClient, "$transaction">): SqlTransaction {
-  return (work) => prisma.$transaction((tx) => work(tx));
+  return (work, options) =>
+    prisma.$transaction(async (tx) => {
+      if (options?.genericPlans) await tx.$executeRawUnsafe(GENERIC_PLANS);
+      return work(tx);
+    });
 }
 
 /**
@@ -88,14 +103,15 @@ export class TransactionTimeout extends Error {
  * const transaction = driverTransaction(pool, preparedStatementNames(), { timeoutMs: 30_000 });
  */
 export function driverTransaction(pool: pg.Pool, name: ((query: StatementText) => string | undefined) | undefined, options: { timeoutMs: number }): SqlTransaction {
-  return async (work) => {
+  return async (work, transactionOptions) => {
     const { client, release } = await checkOut(pool);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TransactionTimeout(options.timeoutMs)), options.timeoutMs);
     });
     try {
-      await client.query("BEGIN");
+      // Two statements in one simple query: no parameters, one round trip.
+      await client.query(transactionOptions?.genericPlans ? `BEGIN; ${GENERIC_PLANS}` : "BEGIN");
       const result = await Promise.race([work(sqlTxOf(client, name)), timedOut]);
       await client.query("COMMIT");
       clearTimeout(timer);

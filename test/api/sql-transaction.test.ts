@@ -4,7 +4,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { isDatabaseUnavailable, isExclusionViolation, isUniqueViolation } from "../../src/db/database";
 import { openDatabase, type NodeDatabase } from "../../src/db/open-database";
-import { driverTransaction, TransactionTimeout } from "../../src/db/sql-transaction";
+import { driverTransaction, TransactionTimeout, type SqlTx } from "../../src/db/sql-transaction";
 import { withRetry } from "../../src/db/transactions";
 import { Prisma } from "../../src/generated/prisma/client";
 import { testDatabase, testDbKind } from "../helpers/test-database";
@@ -68,6 +68,12 @@ describe(`Database.transaction (${testDbKind()})`, () => {
     expect(row!.at).toBeInstanceOf(Date);
     expect(row!.at.toISOString()).toBe(at.toISOString());
     expect(row!.count).toBe(3);
+  });
+
+  it("plans every statement generically when asked (offer waves), for that transaction only", async () => {
+    const mode = (tx: SqlTx) => tx.$queryRaw<{ mode: string }[]>`SELECT current_setting('plan_cache_mode') AS "mode" WHERE ${1}::int = 1`;
+    expect(await db.transaction(mode, { genericPlans: true })).toEqual([{ mode: "force_generic_plan" }]);
+    expect(await db.transaction(mode)).toEqual([{ mode: "auto" }]);
   });
 
   it("runs single statements outside transactions with Database.sql, each committed by itself", async () => {

@@ -107,5 +107,5 @@ export function slowDatabase(db: Database, delayMs: () => number): Database {
     $executeRaw: async (query, ...values) => (await slow(), tx.$executeRaw(query, ...values)),
     $executeRawUnsafe: async (query, ...values) => (await slow(), tx.$executeRawUnsafe(query, ...values)),
   });
-  return { ...db, prisma, transaction: (work) => db.transaction((tx) => work(slowTx(tx))), sql: slowTx(db.sql) };
+  return { ...db, prisma, transaction: (work, options) => db.transaction((tx) => work(slowTx(tx)), options), sql: slowTx(db.sql) };
 }

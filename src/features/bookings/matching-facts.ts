@@ -59,7 +59,9 @@ export interface MatchingReader {
  * connection instead of on every call (0.6–0.9 ms each; the same as `Database.rows` outside
  * transactions, see open-database.ts). Elsewhere the setting changes nothing but costs its
  * statement. What such a transaction writes afterwards (offers, messages, the booking, its
- * history) goes by keys, where the generic plan is the plan anyway.
+ * history) goes by keys, where the generic plan is the plan anyway. With `genericPlans: false` no
+ * setting is sent: for a transaction begun with it (`Database.transaction`'s `genericPlans`, which
+ * costs no round trip of its own: the offer wave), or for one person's facts (below).
  *
  * @example
  * await findTopCandidates(readerIn(tx), job, { limit: 3 }, factsOptions);
