@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
-import type { SqlTransaction, SqlTx as SqlTransactionClient } from "./sql-transaction";
+import type { SqlTransaction, SqlTx } from "./sql-transaction";
 
 export type DatabaseKind = "embedded" | "postgres";
 
@@ -33,7 +33,7 @@ export interface Database {
    * pool on a PostgreSQL server, through Prisma elsewhere. For writes of one statement on hot
    * paths (a new booking, an SMS NEIN); reads of many rows go through `rows`.
    */
-  sql: SqlTransactionClient;
+  sql: SqlTx;
   /**
    * Vacuums and analyses every table, where nobody else does: the embedded database runs no
    * autovacuum. Absent on a PostgreSQL server (its autovacuum does it) and on Workers.
@@ -66,7 +66,7 @@ export function textRowsThroughPrisma(prisma: PrismaClient): Database["textRows"
  * @example
  * const db = { prisma, rows: rowsThroughPrisma(prisma), … };
  */
-export function rowsThroughPrisma(client: Pick<SqlTransactionClient, "$queryRaw">): Database["rows"] {
+export function rowsThroughPrisma(client: Pick<SqlTx, "$queryRaw">): Database["rows"] {
   return (query) => client.$queryRaw(query);
 }
 

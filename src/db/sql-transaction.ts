@@ -90,9 +90,8 @@ export class TransactionTimeout extends Error {
  * connection. Prisma's interactive transaction costs about 0.2 ms more CPU per transaction and
  * each raw statement through it about 0.05 ms more (measured in session 7): paid on every SMS
  * reply and assignment, it was a fifth of the server's CPU per reply (scripts/bench/RESULTS.md,
- * fix 24). Statements get the
- * same prepared-statement names as Prisma's (`name`), so a connection prepares each text once
- * whichever of the two sends it.
+ * fix 24). Statements get the same prepared-statement names as Prisma's (`name`), so a connection
+ * prepares each text once whichever of the two sends it.
  *
  * Like Prisma's, a transaction has a time limit (`timeoutMs`): work that has not finished by then
  * (an await that never settles) fails with `TransactionTimeout`, and its connection is closed, so

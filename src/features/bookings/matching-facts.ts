@@ -53,35 +53,20 @@ export interface MatchingReader {
 }
 
 /**
- * Every read through one transaction. Before its first read, the rest of the transaction is set
- * to use generic plans: where statements are prepared (a PostgreSQL server with
- * DATABASE_PREPARED_STATEMENTS on), the ranking and facts statements are then planned once per
- * connection instead of on every call (0.6–0.9 ms each; the same as `Database.rows` outside
- * transactions, see open-database.ts). Elsewhere the setting changes nothing but costs its
- * statement. What such a transaction writes afterwards (offers, messages, the booking, its
- * history) goes by keys, where the generic plan is the plan anyway. With `genericPlans: false` no
- * setting is sent: for a transaction begun with it (`Database.transaction`'s `genericPlans`, which
- * costs no round trip of its own: the offer wave), or for one person's facts (below).
+ * Every read through one transaction. How its statements are planned is the transaction's: one
+ * that ranks a pool (an offer wave) is begun with `Database.transaction`'s `genericPlans`, so
+ * where statements are prepared (a PostgreSQL server with DATABASE_PREPARED_STATEMENTS on) the
+ * ranking and facts statements are planned once per connection instead of on every call (0.6–0.9
+ * ms each; the same as `Database.rows` outside transactions, see open-database.ts). The facts of
+ * one person (an assignment's checks) need no setting: PostgreSQL settles on the generic plan of
+ * that statement by itself after five runs (pgbench on the 10,000 / 1,000,000 data: 0.11–0.12 ms
+ * as chosen, 0.11 generic, 0.39 custom).
  *
  * @example
  * await findTopCandidates(readerIn(tx), job, { limit: 3 }, factsOptions);
- * await loadInterpreterFacts(readerIn(tx, { genericPlans: false }), job, { interpreterIds: [id] }, factsOptions);
  */
-export function readerIn(tx: Db, options: { genericPlans?: boolean } = {}): MatchingReader {
-  const rows = rowsThroughPrisma(tx);
-  // The facts of one person (an assignment's checks) need no setting: PostgreSQL settles on the
-  // generic plan of that statement by itself after five runs (pgbench on the 10,000 / 1,000,000
-  // data: 0.11–0.12 ms as chosen, 0.11 generic, 0.39 custom), and the SET would be a round trip.
-  if (options.genericPlans === false) return { db: tx, rows };
-  let planning: Promise<unknown> | undefined;
-  return {
-    db: tx,
-    rows: async <Row>(query: Prisma.Sql) => {
-      planning ??= tx.$executeRawUnsafe("SET LOCAL plan_cache_mode = force_generic_plan");
-      await planning;
-      return rows<Row>(query);
-    },
-  };
+export function readerIn(tx: Db): MatchingReader {
+  return { db: tx, rows: rowsThroughPrisma(tx) };
 }
 
 export interface FactsQuery {

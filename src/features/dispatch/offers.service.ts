@@ -68,7 +68,8 @@ export function createOfferService(deps: OfferDeps) {
   ): Promise<WaveResult> {
     const outcome = await withRetry(() =>
       // Generic plans from BEGIN on, in the same round trip: the wave ranks a pool (see readerIn),
-      // and its other statements go by keys, where the generic plan is the plan anyway.
+      // and its other statements (the lock, offers, messages, the booking, its history) go by keys,
+      // where the generic plan is the plan anyway.
       deps.db.transaction(async (tx): Promise<WaveResult | { tooLateFor: string }> => {
         const now = deps.clock.now();
         const row = await lockBooking(tx, bookingId);
@@ -97,7 +98,7 @@ export function createOfferService(deps: OfferDeps) {
         let phones: Map<string, string> | null = null;
         if (options.interpreterIds) {
           const unknown = options.interpreterIds.filter((id) => !isUuid(id));
-          const { facts } = await loadInterpreterFacts(readerIn(tx, { genericPlans: false }), job, { interpreterIds: options.interpreterIds.filter(isUuid) }, factsOptions);
+          const { facts } = await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: options.interpreterIds.filter(isUuid) }, factsOptions);
           const found = new Set(facts.map((fact) => fact.id));
           const problems = options.interpreterIds.flatMap((id, index) => {
             if (unknown.includes(id) || !found.has(id)) return [{ path: ["interpreterIds", index], message: "Unknown interpreter", in: "body" }];
@@ -116,7 +117,7 @@ export function createOfferService(deps: OfferDeps) {
           chosen = [...new Set(options.interpreterIds)];
         } else {
           // The best not asked before who can be reached by SMS; the hard rules are checked top-down only.
-          const top = await findTopCandidates(readerIn(tx, { genericPlans: false }), job, { limit: options.waveSize ?? deps.waveSize, skip: asked, reachableOnly: true }, factsOptions);
+          const top = await findTopCandidates(readerIn(tx), job, { limit: options.waveSize ?? deps.waveSize, skip: asked, reachableOnly: true }, factsOptions);
           chosen = top.candidates.map((candidate) => candidate.interpreterId);
           phones = top.phones;
         }
