@@ -22,7 +22,15 @@ export const verifyTwilioSignature = createMiddleware<AppEnv & { Variables: { tw
   const contentType = c.req.header("content-type") ?? "";
   if (!/^application\/x-www-form-urlencoded/i.test(contentType)) throw new ApiError("FORBIDDEN", "Twilio webhooks are form-encoded.");
   const params: TwilioParams = {};
-  for (const [key, value] of new URLSearchParams(await c.req.text())) params[key] = value;
+  const form = new FormData();
+  for (const [key, value] of new URLSearchParams(await c.req.text())) {
+    params[key] = value;
+    form.append(key, value);
+  }
+  // The route's validator reads the form from Hono's body cache when it is there; otherwise it
+  // converts the text read here through two throwaway Response objects (their streams were 3 %
+  // of the server's CPU in the SMS benchmark).
+  c.req.bodyCache.formData = form;
   // Twilio signs the URL it called: the public one, which a proxy in front of us may hide.
   const requestUrl = new URL(c.req.url);
   const url = config.PUBLIC_BASE_URL ? new URL(requestUrl.pathname + requestUrl.search, config.PUBLIC_BASE_URL).toString() : c.req.url;

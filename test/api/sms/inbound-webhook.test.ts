@@ -223,6 +223,16 @@ describe("POST /v1/sms/inbound", () => {
       await expectNothingChanged();
     });
 
+    it("refuses a correctly signed form without Body or MessageSid with 422 and changes nothing", async () => {
+      for (const missing of ["Body", "MessageSid"] as const) {
+        const form: Record<string, string> = params();
+        delete form[missing];
+        const response = await postTwilioWebhook(ctx.anonymous, INBOUND, form);
+        expectValidationError(response, [missing]);
+      }
+      await expectNothingChanged();
+    });
+
     it("answers 503 in the error format when no TWILIO_AUTH_TOKEN is configured", async () => {
       const unconfigured = await createTestContext({ config: { OFFER_TTL_MINUTES: CONFIG.OFFER_TTL_MINUTES }, ...(own ? { deps: { db: own.db } } : {}) });
       const response = await sendSms(unconfigured, person.phone, `JA ${job.code}`);
