@@ -105,12 +105,14 @@ const OFFERING = new Set(["open", "offered"]);
  * except `keeper` (an SQL expression: the interpreter who took the job, if any). `expired`
  * offers get no SMS.
  */
-function withdrawOffersSql(param: AddParam, now: Date, bookingId: string, code: string, status: "withdrawn" | "expired", keeper: string): string[] {
+function withdrawOffersSql(param: AddParam, now: Date, bookingId: string, code: string, status: "withdrawn" | "expired", keeper: string, acceptedOfferId?: string): string[] {
   const booking = param(bookingId, "::uuid");
   const at = param(now, "::timestamptz");
+  // The accepted offer is another CTE's: PostgreSQL applies only one of two updates of a row in one statement.
+  const accepted = acceptedOfferId ? ` AND "id" <> ${param(acceptedOfferId, "::uuid")}` : "";
   const ended = `ended_offers AS (
     UPDATE "Offer" SET "status" = ${param(status, '::text::"OfferStatus"')}, "respondedAt" = ${at}
-    WHERE "bookingId" = ${booking} AND "status" = 'pending' RETURNING "interpreterId")`;
+    WHERE "bookingId" = ${booking} AND "status" = 'pending'${accepted} RETURNING "interpreterId")`;
   if (status === "expired") return [ended];
   return [
     ended,
@@ -141,6 +143,10 @@ function setSql(param: AddParam, data: Prisma.BookingUncheckedUpdateInput): stri
  * a cancellation. The update, the history entry, the webhook and the withdrawn offers are one
  * statement (CTEs); SMS to the (former) interpreter, rare, a second one. `phoneRead`: the answer
  * will show the interpreter's phone to this reader, recorded in the same statement.
+ * `acceptedOffer`: the offer whose yes this change is, marked accepted in the same statement (and
+ * not withdrawn with the others). `alsoWrite`: further CTEs of the caller (`name AS (…)`, with
+ * its parameters added through `param`) that go with the change — a round trip each saved on the
+ * busiest paths (an SMS yes, an offer wave).
  *
  * @example
  * const after = await applyBookingChange(tx, now, row, { data: { status: "unfilled" }, history: { action: "unfilled", from: row.status, to: "unfilled" } }, SYSTEM);
@@ -151,7 +157,7 @@ export async function applyBookingChange(
   before: BookingRow,
   change: BookingChange,
   by: HistoryActor,
-  options: { phoneRead?: ReadContext | undefined } = {},
+  options: { phoneRead?: ReadContext | undefined; acceptedOffer?: string; alsoWrite?: (param: AddParam) => string[] } = {},
 ): Promise<BookingRow> {
   const { values, param } = statementParams();
   const toStatus = (change.data.status as BookingRow["status"] | undefined) ?? before.status;
@@ -163,10 +169,14 @@ export async function applyBookingChange(
   if (toStatus !== before.status) {
     ctes.push(`webhook AS (${bookingWebhookSql(param, now, { bookingId: before.id, code: before.code, organisationId: before.organisationId, from: before.status, to: toStatus })})`);
     if (OFFERING.has(before.status) && !OFFERING.has(toStatus)) {
-      ctes.push(...withdrawOffersSql(param, now, before.id, before.code, toStatus === "unfilled" ? "expired" : "withdrawn", `(SELECT "interpreterId" FROM updated)`));
+      ctes.push(...withdrawOffersSql(param, now, before.id, before.code, toStatus === "unfilled" ? "expired" : "withdrawn", `(SELECT "interpreterId" FROM updated)`, options.acceptedOffer));
     }
   }
+  if (options.acceptedOffer) {
+    ctes.push(`accepted_offer AS (UPDATE "Offer" SET "status" = 'accepted', "respondedAt" = ${param(now, "::timestamptz")} WHERE "id" = ${param(options.acceptedOffer, "::uuid")})`);
+  }
   if (options.phoneRead) ctes.push(`phone_read AS (${phoneReadSql(param, options.phoneRead, `(SELECT "interpreterId" FROM updated)`)})`);
+  if (options.alsoWrite) ctes.push(...options.alsoWrite(param));
   const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`WITH ${ctes.join(",\n")} SELECT ${bookingRowSql("u")} FROM updated u`, ...values);
   if (!raw) throw new Error(`Booking ${before.id} vanished while locked`);
   const after = bookingRowOf(raw);

@@ -1,6 +1,6 @@
 import type { SqlTx } from "../../db/sql-transaction";
 import { uuidV7 } from "../../lib/encoding";
-import { historyInsertSql, statementParams } from "../bookings/booking-history";
+import { historyInsertSql, statementParams, type AddParam } from "../bookings/booking-history";
 import type { InboundSms } from "./inbound.service";
 
 /** What a reply is recorded with: the answer sent back, and whom and which job it concerned. */
@@ -8,6 +8,32 @@ export interface RecordedOutcome {
   reply: string | null;
   bookingId?: string | null;
   interpreterId?: string | null;
+}
+
+/** The INSERT of `recordReply`'s rows: the message received and, if any, the answer sent back. */
+function replyRows(param: AddParam, now: Date, message: InboundSms, phone: string, outcome: RecordedOutcome): { into: string; rows: string[] } {
+  const bookingId = param(outcome.bookingId ?? null, "::uuid");
+  const interpreterId = param(outcome.interpreterId ?? null, "::uuid");
+  const at = param(now, "::timestamptz");
+  const row = (direction: "inbound" | "outbound", to: string, from: string, body: string, sid: string | null, reply: string | null) =>
+    `(${param(uuidV7(), "::uuid")}, '${direction}'::"SmsDirection", ${param(to, "::text")}, ${param(from, "::text")}, ${param(body, "::text")},
+      ${direction === "inbound" ? `'received'` : `'sent'`}::"SmsStatus", ${param(sid, "::text")}, 'reply', ${bookingId}, ${interpreterId}, ${param(reply, "::text")}, ${at},
+      ${direction === "inbound" ? "NULL::timestamptz" : at})`;
+  const rows = [row("inbound", message.to, phone, message.body, message.messageSid, outcome.reply)];
+  if (outcome.reply) rows.push(row("outbound", phone, message.to, outcome.reply, null, null));
+  return { into: `INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt", "sentAt")`, rows };
+}
+
+/**
+ * `recordReply` (without `declined`) as a CTE body for a statement that writes more, with its
+ * parameters added through `param`: an accepted yes is recorded in the statement of its change.
+ *
+ * @example
+ * applyBookingChange(tx, now, row, change, by, { alsoWrite: (param) => [`reply AS (${replyRecordSql(param, now, message, phone, outcome)})`] });
+ */
+export function replyRecordSql(param: AddParam, now: Date, message: InboundSms, phone: string, outcome: RecordedOutcome): string {
+  const { into, rows } = replyRows(param, now, message, phone, outcome);
+  return `${into} VALUES ${rows.join(", ")}`;
 }
 
 /**
@@ -28,20 +54,12 @@ export async function recordReply(
   declined?: { id: string },
 ): Promise<boolean> {
   const { values, param } = statementParams();
-  const bookingId = param(outcome.bookingId ?? null, "::uuid");
-  const interpreterId = param(outcome.interpreterId ?? null, "::uuid");
-  const at = param(now, "::timestamptz");
-  const row = (direction: "inbound" | "outbound", to: string, from: string, body: string, sid: string | null, reply: string | null) =>
-    `(${param(uuidV7(), "::uuid")}, '${direction}'::"SmsDirection", ${param(to, "::text")}, ${param(from, "::text")}, ${param(body, "::text")},
-      ${direction === "inbound" ? `'received'` : `'sent'`}::"SmsStatus", ${param(sid, "::text")}, 'reply', ${bookingId}, ${interpreterId}, ${param(reply, "::text")}, ${at},
-      ${direction === "inbound" ? "NULL::timestamptz" : at})`;
-  const rows = [row("inbound", message.to, phone, message.body, message.messageSid, outcome.reply)];
-  if (outcome.reply) rows.push(row("outbound", phone, message.to, outcome.reply, null, null));
-  const into = `INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt", "sentAt")`;
+  const { into, rows } = replyRows(param, now, message, phone, outcome);
   if (!declined) {
     await db.$executeRawUnsafe(`${into} VALUES ${rows.join(", ")}`, ...values);
     return true;
   }
+  const at = param(now, "::timestamptz");
   const noted = historyInsertSql(param, {
     bookingIdFrom: { source: "declined", column: "bookingId" },
     at: now,

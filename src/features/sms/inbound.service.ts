@@ -10,8 +10,8 @@ import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
 import { assignmentChange, lockBooking } from "../bookings/booking-actions.service";
 import { applyBookingChange, jobTextOf, lockBookingAndInterpreter } from "../bookings/booking-change";
-import type { HistoryActor } from "../bookings/booking-history";
-import { recordReply } from "./inbound-record";
+import type { AddParam, HistoryActor } from "../bookings/booking-history";
+import { recordReply, replyRecordSql } from "./inbound-record";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
 
 type Tx = SqlTx;
@@ -56,6 +56,8 @@ interface Outcome {
   redispatch?: string[];
   bookingId?: string | null;
   interpreterId?: string | null;
+  /** Recorded already, in the statement of the change (an accepted yes). */
+  recorded?: boolean;
 }
 
 /**
@@ -92,11 +94,11 @@ export function createInboundService(deps: InboundDeps) {
   }
 
   /** Ends an offer with the sender's answer (or the reason it cannot be taken). */
-  async function answerOffer(tx: Tx, offerId: string, status: "accepted" | "declined" | "withdrawn", now: Date): Promise<void> {
+  async function answerOffer(tx: Tx, offerId: string, status: "declined" | "withdrawn", now: Date): Promise<void> {
     await tx.$executeRaw`UPDATE "Offer" SET "status" = ${status}::text::"OfferStatus", "respondedAt" = ${now}::timestamptz WHERE "id" = ${offerId}::uuid`;
   }
 
-  async function accept(tx: Tx, now: Date, interpreterId: string, open: PendingOffer[], by: HistoryActor, code: string | null): Promise<Outcome> {
+  async function accept(tx: Tx, now: Date, received: { message: InboundSms; phone: string }, interpreterId: string, open: PendingOffer[], by: HistoryActor, code: string | null): Promise<Outcome> {
     const choice = chooseOffer(open, code, codeOf);
     if (choice.kind === "none_open") return { reply: smsTexts.noOpenOffer() };
     if (choice.kind === "ask_for_code") return { reply: smsTexts.askForCode(choice.codes) };
@@ -129,9 +131,12 @@ export function createInboundService(deps: InboundDeps) {
         interpreterLocked,
         unknownInterpreter: () => new ApiError("NOT_FOUND", "Unknown interpreter"),
       });
-      await answerOffer(tx, offer.id, "accepted", now);
-      const after = await applyBookingChange(tx, now, row, change, by);
-      return { reply: smsTexts.confirmation(jobTextOf(after)), bookingId: row.id };
+      // The offer's yes, the change and the recorded reply in one statement; an assignment
+      // changes nothing the confirmation tells, so it is written from the row as locked.
+      const outcome = { reply: smsTexts.confirmation(jobTextOf(row)), bookingId: row.id, interpreterId };
+      const alsoWrite = (param: AddParam) => [`reply AS (${replyRecordSql(param, now, received.message, received.phone, outcome)})`];
+      await applyBookingChange(tx, now, row, change, by, { acceptedOffer: offer.id, alsoWrite });
+      return { ...outcome, recorded: true };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // The yes cannot be taken (a clash, or the interpreter no longer fits): it counts as a no.
@@ -195,14 +200,14 @@ export function createInboundService(deps: InboundDeps) {
     return { reply: smsTexts.optedIn() };
   }
 
-  async function respond(tx: Tx, now: Date, reply: Exclude<SmsReply, { kind: "decline" }>, phone: string): Promise<Outcome> {
+  async function respond(tx: Tx, now: Date, message: InboundSms, reply: Exclude<SmsReply, { kind: "decline" }>, phone: string): Promise<Outcome> {
     const sender = await senderOf(tx, phone);
     if (!sender) return { reply: smsTexts.unknownNumber() };
     const by: HistoryActor = { type: "sms", phone };
     const { id, pending } = sender;
     switch (reply.kind) {
       case "accept":
-        return { ...(await accept(tx, now, id, pending, by, reply.code)), interpreterId: id };
+        return { ...(await accept(tx, now, { message, phone }, id, pending, by, reply.code)), interpreterId: id };
       case "withdraw":
         return { ...(await withdraw(tx, now, id, by, reply.code)), interpreterId: id };
       case "opt_out":
@@ -252,10 +257,10 @@ export function createInboundService(deps: InboundDeps) {
         return await withRetry(() =>
           db.transaction(async (tx) => {
             const now = deps.clock.now();
-            const outcome = await respond(tx, now, reply, phone);
+            const outcome = await respond(tx, now, message, reply, phone);
             // Last: the insert claiming the MessageSid (unique). A repeated delivery fails here,
             // and everything it did is rolled back.
-            await recordReply(tx, now, message, phone, outcome);
+            if (!outcome.recorded) await recordReply(tx, now, message, phone, outcome);
             return { reply: outcome.reply, redispatch: outcome.redispatch ?? [], duplicate: false };
           }),
         );

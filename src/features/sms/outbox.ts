@@ -2,6 +2,7 @@ import { PRISMA_UNIQUE_VIOLATION, prismaErrorCode, type Database } from "../../d
 import { isErasedPhone } from "../../domain/data-protection";
 import { Prisma, type SmsStatus } from "../../generated/prisma/client";
 import type { SqlTx } from "../../db/sql-transaction";
+import { statementParams, type AddParam } from "../bookings/booking-history";
 import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
 import type { Logger } from "../../lib/logger";
@@ -31,19 +32,35 @@ export interface QueuedSms {
  * @example
  * const [queued] = await enqueueSms(tx, now, [{ to: "+4915112345678", body: "…", purpose: "offer", bookingId }]);
  */
-export async function enqueueSms(tx: Pick<SqlTx, "$executeRaw">, now: Date, messages: QueuedSms[]): Promise<{ id: string; to: string }[]> {
+export async function enqueueSms(tx: Pick<SqlTx, "$executeRawUnsafe">, now: Date, messages: QueuedSms[]): Promise<{ id: string; to: string }[]> {
   if (messages.length === 0) return [];
+  const { values, param } = statementParams();
+  const { sql, queued } = outboxInsertSql(param, now, messages);
+  await tx.$executeRawUnsafe(sql, ...values);
+  return queued;
+}
+
+/**
+ * `enqueueSms`'s INSERT as text with its parameters added through `param`, for a statement that
+ * writes more (e.g. a CTE of `applyBookingChange`'s `alsoWrite`); `queued` as `enqueueSms` returns it.
+ *
+ * @example
+ * const { values, param } = statementParams();
+ * const { sql, queued } = outboxInsertSql(param, now, [{ to, body, purpose: "offer", bookingId }]);
+ */
+export function outboxInsertSql(param: AddParam, now: Date, messages: QueuedSms[]): { sql: string; queued: { id: string; to: string }[] } {
   const queued = messages.map((message) => ({ ...message, id: uuidV7() }));
-  await tx.$executeRaw`
-    INSERT INTO "SmsMessage" ("id", "direction", "to", "body", "purpose", "bookingId", "interpreterId", "status", "createdAt", "nextAttemptAt")
-    VALUES ${Prisma.join(
-      queued.map(
-        (message) =>
-          Prisma.sql`(${message.id}::uuid, 'outbound'::"SmsDirection", ${message.to}::text, ${message.body}::text, ${message.purpose}::text,
-            ${message.bookingId ?? null}::uuid, ${message.interpreterId ?? null}::uuid, 'queued'::"SmsStatus", ${now}::timestamptz, ${now}::timestamptz)`,
-      ),
-    )}`;
-  return queued.map((message) => ({ id: message.id, to: message.to }));
+  const at = param(now, "::timestamptz");
+  const rows = queued.map(
+    (message) =>
+      `(${param(message.id, "::uuid")}, 'outbound'::"SmsDirection", ${param(message.to, "::text")}, ${param(message.body, "::text")}, ${param(message.purpose, "::text")},
+        ${param(message.bookingId ?? null, "::uuid")}, ${param(message.interpreterId ?? null, "::uuid")}, 'queued'::"SmsStatus", ${at}, ${at})`,
+  );
+  return {
+    sql: `INSERT INTO "SmsMessage" ("id", "direction", "to", "body", "purpose", "bookingId", "interpreterId", "status", "createdAt", "nextAttemptAt")
+      VALUES ${rows.join(", ")}`,
+    queued: queued.map((message) => ({ id: message.id, to: message.to })),
+  };
 }
 
 export interface OutboxDeps {
