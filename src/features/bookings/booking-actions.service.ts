@@ -1,6 +1,6 @@
 import type { Actor } from "../../auth/actor";
 import { isExclusionViolation, type Database } from "../../db/database";
-import type { SqlTx } from "../../db/sql-transaction";
+import { KEYED_PLANS, type SqlTx } from "../../db/sql-transaction";
 import { withRetry } from "../../db/transactions";
 import { canTransition, isLateCancellation, type BookingStatus } from "../../domain/booking-lifecycle";
 import { clashingAssignment, evaluateInterpreter, OVERRIDABLE_RULES } from "../../domain/matching";
@@ -117,7 +117,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
         const locked = await lockRows(tx, id, actor, lockInterpreter);
         if (!locked) throw notFound(id);
         return applyBookingChange(tx, clock.now(), locked.row, await change(tx, locked.row, locked.interpreterLocked), by, { phoneRead });
-      }),
+      }, KEYED_PLANS),
     );
     return toBookingView(row, actor, deps.view);
   }

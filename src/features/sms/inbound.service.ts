@@ -4,7 +4,7 @@ import { isLateCancellation } from "../../domain/booking-lifecycle";
 import { normaliseMobileNumber } from "../../domain/phone";
 import { chooseOffer, parseSmsReply, type SmsReply } from "../../domain/sms-reply";
 import { smsTexts } from "../../domain/sms-texts";
-import type { SqlTx } from "../../db/sql-transaction";
+import { KEYED_PLANS, type SqlTx } from "../../db/sql-transaction";
 import { ApiError } from "../../lib/api-error";
 import type { Clock } from "../../lib/clock";
 import { uuidV7 } from "../../lib/encoding";
@@ -262,7 +262,7 @@ export function createInboundService(deps: InboundDeps) {
             // and everything it did is rolled back.
             if (!outcome.recorded) await recordReply(tx, now, message, phone, outcome);
             return { reply: outcome.reply, redispatch: outcome.redispatch ?? [], duplicate: false };
-          }),
+          }, KEYED_PLANS),
         );
       } catch (error) {
         // A repeated delivery (also one that ran at the same moment and lost the race for the
