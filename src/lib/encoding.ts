@@ -1,3 +1,4 @@
+import { randomBytes } from "./random";
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 /** Bytes as lower-case hex. */
@@ -32,24 +33,6 @@ export async function sha256Hex(text: string): Promise<string> {
 let lastMillis = 0;
 let sequence = 0;
 
-// Random bytes for 256 ids at a time: one getRandomValues call costs about as much as the rest
-// of an id (1.8 % of the server's CPU in the SMS benchmark, several ids per reply), most of it
-// the call itself, not the bytes. Node's own randomUUID keeps such a cache too.
-const RANDOM_POOL_IDS = 256;
-const randomPool = new Uint8Array(16 * RANDOM_POOL_IDS);
-let randomOffset = randomPool.length;
-
-/** 16 fresh random bytes, copied out of the pool (refilled when used up). */
-function randomBytes16(): Uint8Array {
-  if (randomOffset === randomPool.length) {
-    crypto.getRandomValues(randomPool);
-    randomOffset = 0;
-  }
-  const bytes = randomPool.slice(randomOffset, randomOffset + 16);
-  randomOffset += 16;
-  return bytes;
-}
-
 /**
  * A UUIDv7 like the ids Prisma makes (`@default(uuid(7))`), for rows written with raw SQL: the
  * first 48 bits are the time in milliseconds, the next 12 a counter, so ids made by one process
@@ -60,7 +43,7 @@ function randomBytes16(): Uint8Array {
  * uuidV7(); // "019aa6b2-61c4-7a3e-9c1d-5b0e4f7a2c18"
  */
 export function uuidV7(now = Date.now()): string {
-  const bytes = randomBytes16();
+  const bytes = randomBytes(16);
   if (now > lastMillis) {
     lastMillis = now;
     sequence = ((bytes[6]! << 8) | bytes[7]!) & 0x7ff;
