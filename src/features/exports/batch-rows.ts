@@ -8,7 +8,6 @@ const COUNTING_SQL = "('pending', 'approved', 'exported', 'paid')";
 
 /** One allowance of a batch as the export files need it, straight from the driver. */
 export interface BatchRow {
-  id: string;
   interpreterId: string;
   organisationId: string;
   /** The service date (the job's start) in milliseconds since 1970. */
@@ -20,17 +19,24 @@ export interface BatchRow {
 }
 
 // Text columns only (Database.textRows). The service date travels as whole microseconds since
-// 1970, exact for the keyset and cheap to turn into a number.
+// 1970, exact for the keyset and cheap to turn into a number. The id is needed only for the
+// keyset, so only the page's last row carries it (a million 36-character strings fewer to make
+// and collect per million rows).
 const PAGE_SQL = `
-  SELECT a."id"::text, a."interpreterId"::text, a."organisationId"::text,
-         (extract(epoch FROM a."serviceDate") * 1000000)::bigint::text, a."year"::text, a."amountCents"::text, a."outcome"::text, b."code"
-  FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId"
-  WHERE a."exportBatchId" = $1::uuid`;
+  SELECT p."interpreterId"::text, p."organisationId"::text, (extract(epoch FROM p."serviceDate") * 1000000)::bigint::text,
+         p."year"::text, p."amountCents"::text, p."outcome"::text, p."code",
+         CASE WHEN row_number() OVER (ORDER BY p."serviceDate", p."id") = $2 THEN p."id"::text END
+  FROM (
+    SELECT a."id", a."interpreterId", a."organisationId", a."serviceDate", a."year", a."amountCents", a."outcome", b."code"
+    FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId"
+    WHERE a."exportBatchId" = $1::uuid`;
 const AFTER_SQL = `AND (a."serviceDate", a."id") > (TIMESTAMPTZ 'epoch' + $3::bigint * INTERVAL '1 microsecond', $4::uuid)`;
+const ID = 7;
+const MICROS = 2;
 
 function readPage(db: Database, batchId: string, pageSize: number, after: TextRow | null): Promise<TextRow[]> {
-  const sql = `${PAGE_SQL} ${after ? AFTER_SQL : ""} ORDER BY a."serviceDate", a."id" LIMIT $2`;
-  const page = db.textRows(sql, after ? [batchId, pageSize, after[3], after[0]] : [batchId, pageSize]);
+  const sql = `${PAGE_SQL} ${after ? AFTER_SQL : ""} ORDER BY a."serviceDate", a."id" LIMIT $2) p ORDER BY p."serviceDate", p."id"`;
+  const page = db.textRows(sql, after ? [batchId, pageSize, after[MICROS], after[ID]] : [batchId, pageSize]);
   // Read ahead: a failure before anyone awaits it (or after the download was dropped) must not
   // count as unhandled and end the process; whoever awaits the page still gets the error.
   page.catch(() => {});
@@ -38,14 +44,13 @@ function readPage(db: Database, batchId: string, pageSize: number, after: TextRo
 }
 
 const toBatchRow = (row: TextRow): BatchRow => ({
-  id: row[0]!,
-  interpreterId: row[1]!,
-  organisationId: row[2]!,
-  serviceMs: Math.floor(Number(row[3]) / 1000),
-  year: Number(row[4]),
-  amountCents: Number(row[5]),
-  outcome: row[6]!,
-  code: row[7]!,
+  interpreterId: row[0]!,
+  organisationId: row[1]!,
+  serviceMs: Math.floor(Number(row[MICROS]) / 1000),
+  year: Number(row[3]),
+  amountCents: Number(row[4]),
+  outcome: row[5]!,
+  code: row[6]!,
 });
 
 /**
