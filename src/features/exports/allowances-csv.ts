@@ -2,7 +2,7 @@ import type { Config } from "../../config/config";
 import type { Database } from "../../db/database";
 import { csvCell, germanAmount, germanDates, semicolonLines } from "../../domain/finance-formats";
 import { yearlyCapCents } from "../allowances/allowances.service";
-import { BATCH_PAGE, batchRows, organisationsById, yearStarts } from "./batch-rows";
+import { BATCH_COLUMN as COLUMN, BATCH_PAGE, batchPages, organisationsById, serviceMsOf, yearStarts } from "./batch-rows";
 
 export const OUTCOME_DE: Record<string, string> = {
   done: "durchgeführt",
@@ -24,7 +24,7 @@ const HEADER = ["Dolmetscher/in", "IBAN", "Einsatz-Nr.", "Datum", "Organisation"
  */
 export async function* allowancesCsv(db: Database, config: Config, batchId: string, pageSize = BATCH_PAGE): AsyncGenerator<string> {
   // Started first: the first page is read while the year totals are summed.
-  const pages = batchRows(db, batchId, pageSize);
+  const pages = batchPages(db, batchId, pageSize);
   const first = pages.next();
   first.catch(() => {});
   // Per interpreter: the name and IBAN cells, and the running total per year (what came before
@@ -42,19 +42,23 @@ export async function* allowancesCsv(db: Database, config: Config, batchId: stri
   yield semicolonLines([HEADER]);
   for (let page = await first; !page.done; page = await pages.next()) {
     const rows = page.value;
-    const unknown = [...new Set(rows.map((row) => row.organisationId).filter((id) => !places.has(id)))];
+    const unknown = [...new Set(rows.map((row) => row[COLUMN.organisationId]!).filter((id) => !places.has(id)))];
     for (const id of unknown) places.set(id, ";;;");
     for (const [id, place] of await organisationsById(db, unknown)) places.set(id, `;${csvCell(place.name)};${csvCell(place.costCentre)};`);
     let text = "";
+    // Raw rows (see BATCH_COLUMN), read in place: no object per row.
     for (const row of rows) {
-      let person = people.get(row.interpreterId);
-      if (!person) people.set(row.interpreterId, (person = { cells: ";;", running: new Map() }));
-      const after = (person.running.get(row.year) ?? 0) + row.amountCents;
-      person.running.set(row.year, after);
-      let cap = caps.get(row.year);
-      if (cap === undefined) caps.set(row.year, (cap = yearlyCapCents(config.ALLOWANCE_YEARLY_CAPS, row.year)));
-      const outcome = outcomes.get(row.outcome) ?? `${csvCell(row.outcome)};`;
-      text += `${person.cells}${csvCell(row.code)};${dateOf(row.serviceMs)}${places.get(row.organisationId)}${outcome}${germanAmount(row.amountCents)};${cap !== null && after > cap ? "ja" : "nein"}\r\n`;
+      const interpreterId = row[COLUMN.interpreterId]!;
+      const year = Number(row[COLUMN.year]);
+      const amountCents = Number(row[COLUMN.amountCents]);
+      let person = people.get(interpreterId);
+      if (!person) people.set(interpreterId, (person = { cells: ";;", running: new Map() }));
+      const after = (person.running.get(year) ?? 0) + amountCents;
+      person.running.set(year, after);
+      let cap = caps.get(year);
+      if (cap === undefined) caps.set(year, (cap = yearlyCapCents(config.ALLOWANCE_YEARLY_CAPS, year)));
+      const outcome = outcomes.get(row[COLUMN.outcome]!) ?? `${csvCell(row[COLUMN.outcome]!)};`;
+      text += `${person.cells}${csvCell(row[COLUMN.code]!)};${dateOf(serviceMsOf(row))}${places.get(row[COLUMN.organisationId]!)}${outcome}${germanAmount(amountCents)};${cap !== null && after > cap ? "ja" : "nein"}\r\n`;
     }
     yield text;
   }

@@ -31,44 +31,60 @@ const PAGE_SQL = `
     FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId"
     WHERE a."exportBatchId" = $1::uuid`;
 const AFTER_SQL = `AND (a."serviceDate", a."id") > (TIMESTAMPTZ 'epoch' + $3::bigint * INTERVAL '1 microsecond', $4::uuid)`;
-const ID = 7;
-const MICROS = 2;
+/**
+ * Where each field is in a raw page row (`batchPages`): the file written for a million rows reads
+ * them in place rather than through a `BatchRow` object each.
+ */
+export const BATCH_COLUMN = { interpreterId: 0, organisationId: 1, serviceMicros: 2, year: 3, amountCents: 4, outcome: 5, code: 6, id: 7 } as const;
 
 function readPage(db: Database, batchId: string, pageSize: number, after: TextRow | null): Promise<TextRow[]> {
   const sql = `${PAGE_SQL} ${after ? AFTER_SQL : ""} ORDER BY a."serviceDate", a."id" LIMIT $2) p ORDER BY p."serviceDate", p."id"`;
-  const page = db.textRows(sql, after ? [batchId, pageSize, after[MICROS], after[ID]] : [batchId, pageSize]);
+  const page = db.textRows(sql, after ? [batchId, pageSize, after[BATCH_COLUMN.serviceMicros], after[BATCH_COLUMN.id]] : [batchId, pageSize]);
   // Read ahead: a failure before anyone awaits it (or after the download was dropped) must not
   // count as unhandled and end the process; whoever awaits the page still gets the error.
   page.catch(() => {});
   return page;
 }
 
+/** The service date of a raw page row in milliseconds since 1970. */
+export const serviceMsOf = (row: TextRow): number => Math.floor(Number(row[BATCH_COLUMN.serviceMicros]) / 1000);
+
 const toBatchRow = (row: TextRow): BatchRow => ({
-  interpreterId: row[0]!,
-  organisationId: row[1]!,
-  serviceMs: Math.floor(Number(row[MICROS]) / 1000),
-  year: Number(row[3]),
-  amountCents: Number(row[4]),
-  outcome: row[5]!,
-  code: row[6]!,
+  interpreterId: row[BATCH_COLUMN.interpreterId]!,
+  organisationId: row[BATCH_COLUMN.organisationId]!,
+  serviceMs: serviceMsOf(row),
+  year: Number(row[BATCH_COLUMN.year]),
+  amountCents: Number(row[BATCH_COLUMN.amountCents]),
+  outcome: row[BATCH_COLUMN.outcome]!,
+  code: row[BATCH_COLUMN.code]!,
 });
 
 /**
- * A batch's allowances in service order, a page at a time. Keyset pagination on
- * (serviceDate, id) walks the (exportBatchId, serviceDate, id) index, so every page costs the
- * same; the next page is asked for as soon as one arrives, so the database reads it while this
- * one is written out (one page ahead at most).
+ * A batch's allowances in service order, a page of raw rows (`BATCH_COLUMN`) at a time. Keyset
+ * pagination on (serviceDate, id) walks the (exportBatchId, serviceDate, id) index, so every page
+ * costs the same; the next page is asked for as soon as one arrives, so the database reads it
+ * while this one is written out (one page ahead at most).
+ *
+ * @example
+ * for await (const rows of batchPages(db, batch.id)) total += rows.length;
+ */
+export async function* batchPages(db: Database, batchId: string, pageSize = BATCH_PAGE): AsyncGenerator<TextRow[]> {
+  let next: Promise<TextRow[]> | null = readPage(db, batchId, pageSize, null);
+  while (next) {
+    const found: TextRow[] = await next;
+    next = found.length === pageSize ? readPage(db, batchId, pageSize, found[found.length - 1]!) : null;
+    if (found.length > 0) yield found;
+  }
+}
+
+/**
+ * `batchPages` with each row as a `BatchRow`.
  *
  * @example
  * for await (const rows of batchRows(db, batch.id)) total += rows.length;
  */
 export async function* batchRows(db: Database, batchId: string, pageSize = BATCH_PAGE): AsyncGenerator<BatchRow[]> {
-  let next: Promise<TextRow[]> | null = readPage(db, batchId, pageSize, null);
-  while (next) {
-    const found: TextRow[] = await next;
-    next = found.length === pageSize ? readPage(db, batchId, pageSize, found[found.length - 1]!) : null;
-    if (found.length > 0) yield found.map(toBatchRow);
-  }
+  for await (const page of batchPages(db, batchId, pageSize)) yield page.map(toBatchRow);
 }
 
 /** Per interpreter and year of the batch: the name, IBAN, the batch's part and what counts against the cap. */
