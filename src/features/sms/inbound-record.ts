@@ -54,11 +54,11 @@ export async function recordReply(
   declined?: { id: string },
 ): Promise<boolean> {
   const { values, param } = statementParams();
-  const { into, rows } = replyRows(param, now, message, phone, outcome);
   if (!declined) {
-    await db.$executeRawUnsafe(`${into} VALUES ${rows.join(", ")}`, ...values);
+    await db.$executeRawUnsafe(replyRecordSql(param, now, message, phone, outcome), ...values);
     return true;
   }
+  const { into, rows } = replyRows(param, now, message, phone, outcome);
   const at = param(now, "::timestamptz");
   const noted = historyInsertSql(param, {
     bookingIdFrom: { source: "declined", column: "bookingId" },
