@@ -1,4 +1,5 @@
 import { randomBytes } from "./random";
+
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 /** Bytes as lower-case hex. */
