@@ -29,7 +29,7 @@ export const verifyTwilioSignature = createMiddleware<AppEnv & { Variables: { tw
   }
   // The route's validator reads the form from Hono's body cache when it is there; otherwise it
   // converts the text read here through two throwaway Response objects with their streams (with
-  // the pool of random bytes, this took server CPU per SMS reply from 3.9 to 2.9 ms in the
+  // the pool of random bytes, this took server CPU per SMS reply from about 4.1 to 2.9 ms in the
   // benchmark; RESULTS.md, fix 29).
   c.req.bodyCache.formData = form;
   // Twilio signs the URL it called: the public one, which a proxy in front of us may hide.
