@@ -81,8 +81,9 @@ export async function runSmsReplies(baseUrl: string, prepared: readonly Prepared
   const watcher = awaitingWave
     ? (async () => {
         while (watching) {
-          if (answeredSoFar >= prepared.length - connections) looks.push({ awaiting: await awaitingWave(), at: performance.now() });
-          await new Promise((resolve) => setTimeout(resolve, answeredSoFar >= prepared.length - connections ? 20 : 5));
+          const nearTheEnd = answeredSoFar >= prepared.length - connections;
+          if (nearTheEnd) looks.push({ awaiting: await awaitingWave(), at: performance.now() });
+          await new Promise((resolve) => setTimeout(resolve, nearTheEnd ? 20 : 5));
         }
       })()
     : null;

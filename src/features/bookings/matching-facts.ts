@@ -58,9 +58,8 @@ export interface MatchingReader {
  * where statements are prepared (a PostgreSQL server with DATABASE_PREPARED_STATEMENTS on) the
  * ranking and facts statements are planned once per connection instead of on every call (0.6–0.9
  * ms each; the same as `Database.rows` outside transactions, see open-database.ts). The facts of
- * one person (an assignment's checks) need no setting: PostgreSQL settles on the generic plan of
- * that statement by itself after five runs (pgbench on the 10,000 / 1,000,000 data: 0.11–0.12 ms
- * as chosen, 0.11 generic, 0.39 custom).
+ * one person (an assignment's checks) are read in a transaction begun with `KEYED_PLANS`: left to
+ * itself, PostgreSQL kept planning that statement anew on every run (RESULTS.md, fix 31).
  *
  * @example
  * await findTopCandidates(readerIn(tx), job, { limit: 3 }, factsOptions);
