@@ -16,6 +16,13 @@ export interface Database {
    */
   textRows(sql: string, params: readonly unknown[]): Promise<TextRow[]>;
   /**
+   * A long ordered read (`textRows`' rows) a page at a time through a server-side cursor, every
+   * page from one snapshot, the next one read while the caller works on this one. On a PostgreSQL
+   * server only: the embedded database's one connection would be held for the whole read, and the
+   * Workers build has no driver. Without it, callers page by keyset through `textRows`.
+   */
+  textCursor?(sql: string, params: readonly unknown[], pageSize: number): AsyncGenerator<TextRow[]>;
+  /**
    * Runs one read straight on the driver, past Prisma's decoding, for the hot read paths (ranking
    * a language pool: 500 rows per request). Outside transactions only: the embedded database has
    * one connection, and a read here waits for any running transaction. Values come as the driver

@@ -10,6 +10,7 @@ import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
 import type { SqlConnection } from "./sql-connection";
 import { checkOut, driverStatements, driverTransaction, transactionThroughPrisma } from "./sql-transaction";
+import { AS_TEXT, textCursorOn } from "./text-cursor";
 
 /** A database opened on Node, which can also migrate itself. */
 export interface NodeDatabase extends Database {
@@ -171,7 +172,7 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     (await readPool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
   const transaction = driverTransaction(pool, preparedStatements ? names : undefined, { timeoutMs: TRANSACTION_OPTIONS.timeout });
   const sql = driverStatements(pool, preparedStatements ? names : undefined);
-  const database = buildDatabase("postgres", prisma, null, { textRows, rows, transaction, sql }, {
+  const database = buildDatabase("postgres", prisma, null, { textRows, textCursor: textCursorOn(pool), rows, transaction, sql }, {
     withLock,
     close: async () => {
       await prisma.$disconnect();
@@ -181,9 +182,6 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   database.migrate = () => onOwnClient(async (connection) => applyMigrations(connection, await readMigrationFiles()));
   return database;
 }
-
-/** Every column as the server sent it: text, not parsed (the callers cast in SQL). */
-const AS_TEXT = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
 function sqlConnectionOf(client: pg.ClientBase): SqlConnection {
   return {
@@ -196,7 +194,7 @@ function buildDatabase(
   kind: DatabaseKind,
   prisma: PrismaClient,
   connection: SqlConnection | null,
-  reads: Pick<Database, "textRows" | "rows" | "transaction" | "sql">,
+  reads: Pick<Database, "textRows" | "textCursor" | "rows" | "transaction" | "sql">,
   hooks: { withLock: <T>(work: () => Promise<T>) => Promise<T>; close: () => Promise<void> },
 ): NodeDatabase {
   let closed = false;

@@ -1,15 +1,16 @@
-// allowances.csv across pages: the file is read page by page (keyset on service date and id) and
-// written line by line; it must not depend on where the pages break, also when rows of the same
+// allowances.csv across pages: the file is read page by page (a cursor on a PostgreSQL server, keyset
+// on service date and id elsewhere) and written line by line; it must not depend on where the pages break, also when rows of the same
 // service date straddle a page boundary, and every line must be what csv-stringify writes.
 // Runs on a database of its own (the batch takes every approved allowance of it).
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { germanAmount, germanDate, semicolonLines } from "../../src/domain/finance-formats";
 import { allowancesCsv } from "../../src/features/exports/allowances-csv";
-import { batchRows } from "../../src/features/exports/batch-rows";
+import { Prisma } from "../../src/generated/prisma/client";
+import { batchPages, batchRows } from "../../src/features/exports/batch-rows";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
-import { privateDatabase, type PrivateDatabase } from "../helpers/test-database";
+import { privateDatabase, testDbKind, type PrivateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z";
 const LANGUAGE = "tet";
@@ -64,9 +65,11 @@ describe("allowances.csv over several pages", () => {
     // The order of the allowances' ids within one start time, as the database sorts them.
     const sorted = await ctx.deps.db.textRows(`SELECT b."code" FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId" WHERE a."exportBatchId" = $1::uuid ORDER BY a."serviceDate", a."id"`, [batchId]);
     const codesInOrder = sorted.map((row) => row[0]);
-    for (const size of [1, 2, 3, 7, 8, 1000]) {
+    // On a PostgreSQL server through a cursor; without one (embedded, Workers) by keyset pages.
+    const keysetOnly = { ...ctx.deps.db, textCursor: undefined };
+    for (const [db, size] of [1, 2, 3, 7, 8, 1000].flatMap((size) => [[ctx.deps.db, size], [keysetOnly, size]] as const)) {
       const rows = [];
-      for await (const page of batchRows(ctx.deps.db, batchId, size)) {
+      for await (const page of batchRows(db, batchId, size)) {
         expect(page.length).toBeLessThanOrEqual(size);
         rows.push(...page);
       }
@@ -74,6 +77,26 @@ describe("allowances.csv over several pages", () => {
       expect(rows.map((row) => row.code)).toEqual(codesInOrder);
       expect(rows.map((row) => row.serviceMs)).toEqual(STARTS.flatMap((start) => [Date.parse(start), Date.parse(start)]));
     }
+  });
+
+  // Keyset pages (embedded) hold no connection between pages.
+  it.skipIf(testDbKind() !== "postgres")("closes the cursor's connection when the reader stops early; the pool reads on (PostgreSQL server)", async () => {
+    const db = ctx.deps.db;
+    expect(db.textCursor).toBeDefined();
+    // Counted on a connection outside the cursor's pool (`rows`' pool of the hot reads): one from
+    // the same pool could be the connection handed back and end its transaction.
+    const inTransaction = async () =>
+      (await db.rows<{ count: number }>(Prisma.sql`SELECT count(*)::int AS "count" FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0]!.count;
+    for await (const page of batchPages(db, batchId, 2)) {
+      expect(page).toHaveLength(2);
+      expect(await inTransaction()).toBe(1); // the cursor's, with the next page asked for
+      break;
+    }
+    await expect.poll(inTransaction).toBe(0);
+    let read = 0;
+    for await (const page of batchPages(db, batchId, 3)) read += page.length;
+    expect(read).toBe(8);
+    expect(await inTransaction()).toBe(0);
   });
 
   it("writes the same bytes in pages of 2 and 3 as in one page and over HTTP, each line as csv-stringify writes it", async () => {

@@ -19,27 +19,32 @@ export interface BatchRow {
 }
 
 // Text columns only (Database.textRows). The service date travels as whole microseconds since
-// 1970, exact for the keyset and cheap to turn into a number. The id is needed only for the
-// keyset, so only the page's last row carries it (a million 36-character strings fewer to make
-// and collect per million rows).
+// 1970, exact for the keyset and cheap to turn into a number.
+const columnsOf = (table: string) =>
+  `${table}."interpreterId"::text, ${table}."organisationId"::text, (extract(epoch FROM ${table}."serviceDate") * 1000000)::bigint::text,
+   ${table}."year"::text, ${table}."amountCents"::text, ${table}."outcome"::text`;
+const FROM_SQL = `FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId" WHERE a."exportBatchId" = $1::uuid`;
+/** The whole batch in service order, for a cursor. */
+const CURSOR_SQL = `SELECT ${columnsOf("a")}, b."code" ${FROM_SQL} ORDER BY a."serviceDate", a."id"`;
+// Keyset pages: the id is needed only for the keyset, so only the page's last row carries it (a
+// million 36-character strings fewer to make and collect per million rows).
 const PAGE_SQL = `
-  SELECT p."interpreterId"::text, p."organisationId"::text, (extract(epoch FROM p."serviceDate") * 1000000)::bigint::text,
-         p."year"::text, p."amountCents"::text, p."outcome"::text, p."code",
-         CASE WHEN row_number() OVER (ORDER BY p."serviceDate", p."id") = $2 THEN p."id"::text END
+  SELECT ${columnsOf("p")}, p."code", CASE WHEN row_number() OVER (ORDER BY p."serviceDate", p."id") = $2 THEN p."id"::text END
   FROM (
     SELECT a."id", a."interpreterId", a."organisationId", a."serviceDate", a."year", a."amountCents", a."outcome", b."code"
-    FROM "Allowance" a JOIN "Booking" b ON b."id" = a."bookingId"
-    WHERE a."exportBatchId" = $1::uuid`;
+    ${FROM_SQL}`;
 const AFTER_SQL = `AND (a."serviceDate", a."id") > (TIMESTAMPTZ 'epoch' + $3::bigint * INTERVAL '1 microsecond', $4::uuid)`;
 /**
  * Where each field is in a raw page row (`batchPages`): the file written for a million rows reads
  * them in place rather than through a `BatchRow` object each.
  */
-export const BATCH_COLUMN = { interpreterId: 0, organisationId: 1, serviceMicros: 2, year: 3, amountCents: 4, outcome: 5, code: 6, id: 7 } as const;
+export const BATCH_COLUMN = { interpreterId: 0, organisationId: 1, serviceMicros: 2, year: 3, amountCents: 4, outcome: 5, code: 6 } as const;
+/** A keyset page's last row also carries its id, for the next page. */
+const KEYSET_ID = 7;
 
 function readPage(db: Database, batchId: string, pageSize: number, after: TextRow | null): Promise<TextRow[]> {
   const sql = `${PAGE_SQL} ${after ? AFTER_SQL : ""} ORDER BY a."serviceDate", a."id" LIMIT $2) p ORDER BY p."serviceDate", p."id"`;
-  const page = db.textRows(sql, after ? [batchId, pageSize, after[BATCH_COLUMN.serviceMicros], after[BATCH_COLUMN.id]] : [batchId, pageSize]);
+  const page = db.textRows(sql, after ? [batchId, pageSize, after[BATCH_COLUMN.serviceMicros], after[KEYSET_ID]] : [batchId, pageSize]);
   // Read ahead: a failure before anyone awaits it (or after the download was dropped) must not
   // count as unhandled and end the process; whoever awaits the page still gets the error.
   page.catch(() => {});
@@ -60,15 +65,19 @@ const toBatchRow = (row: TextRow): BatchRow => ({
 });
 
 /**
- * A batch's allowances in service order, a page of raw rows (`BATCH_COLUMN`) at a time. Keyset
- * pagination on (serviceDate, id) walks the (exportBatchId, serviceDate, id) index, so every page
- * costs the same; the next page is asked for as soon as one arrives, so the database reads it
- * while this one is written out (one page ahead at most).
+ * A batch's allowances in service order, a page of raw rows (`BATCH_COLUMN`) at a time, the next
+ * page read while this one is written out. On a PostgreSQL server through one cursor
+ * (`Database.textCursor`); elsewhere by keyset pagination on (serviceDate, id), which walks the
+ * (exportBatchId, serviceDate, id) index, so every page costs the same.
  *
  * @example
  * for await (const rows of batchPages(db, batch.id)) total += rows.length;
  */
 export async function* batchPages(db: Database, batchId: string, pageSize = BATCH_PAGE): AsyncGenerator<TextRow[]> {
+  if (db.textCursor) {
+    yield* db.textCursor(CURSOR_SQL, [batchId], pageSize);
+    return;
+  }
   let next: Promise<TextRow[]> | null = readPage(db, batchId, pageSize, null);
   while (next) {
     const found: TextRow[] = await next;
