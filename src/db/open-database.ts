@@ -9,7 +9,7 @@ import { preparedStatementNames, type StatementText } from "./prepared-statement
 import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
 import type { SqlConnection } from "./sql-connection";
-import { checkOut, driverStatements, driverTransaction, transactionThroughPrisma } from "./sql-transaction";
+import { checkOut, driverStatements, driverTransaction, PLANNING_SETTINGS, transactionThroughPrisma } from "./sql-transaction";
 import { AS_TEXT, textCursorOn } from "./text-cursor";
 
 /** A database opened on Node, which can also migrate itself. */
@@ -123,14 +123,14 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   // first candidates, for every candidates answer) run on connections of their own that plan each
   // statement once (generic plans): PostgreSQL would otherwise plan them anew on every call (0.6–0.9 ms
   // each), as the plan of a prepared statement is re-made for its values until that seems not
-  // worth it, which it never concludes for these two. Both are written so that their plan does not
+  // worth it, which it never concludes for these two (and without Memoize: `PLANNING_SETTINGS`). Both are written so that their plan does not
   // depend on the values (RESULTS.md, fix 17); statements whose best plan does (a status, a date
   // range) stay on the main pool. The setting is a session's, hence the separate connections, fewer
   // than the main pool's. (A `SET LOCAL` in a transaction of each read, on the main pool, cost two
   // more round trips: 0.5 ms of the answer.) Without prepared statements there is no plan to keep,
   // and no read pool: behind a pooler in transaction mode, whose server connections serve other
   // clients too, prepared statements must be off (README), and the setting with them.
-  const readPool = preparedStatements ? newPool(Math.ceil(poolSize / 2), (client) => client.query("SET plan_cache_mode = force_generic_plan")) : pool;
+  const readPool = preparedStatements ? newPool(Math.ceil(poolSize / 2), (client) => client.query(PLANNING_SETTINGS)) : pool;
   // The adapter passes the name on to pg's query(), where no name (undefined) means unprepared;
   // its type does not allow for that, hence the cast.
   const names = preparedStatementNames();

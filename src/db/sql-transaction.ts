@@ -22,8 +22,9 @@ export interface SqlTx {
 export interface TransactionOptions {
   /**
    * Every statement of the transaction planned once per connection (`SET LOCAL plan_cache_mode =
-   * force_generic_plan`), for transactions that rank a pool (offer waves, see `readerIn`) or go
-   * by keys only (`KEYED_PLANS`). On the driver it goes with BEGIN, in the same round trip.
+   * force_generic_plan`, and no Memoize: `GENERIC_PLANS`), for transactions that rank a pool
+   * (offer waves, see `readerIn`) or go by keys only (`KEYED_PLANS`). On the driver it goes with
+   * BEGIN, in the same round trip.
    */
   genericPlans?: boolean;
 }
@@ -38,7 +39,16 @@ export interface TransactionOptions {
  */
 export const KEYED_PLANS: TransactionOptions = { genericPlans: true };
 
-const GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan";
+/**
+ * How the statements of a ranking or keyed transaction are planned: once per connection (generic
+ * plans, see above), and without Memoize. The ranking reads each person of a language pool once,
+ * so the cache PostgreSQL put in front of every person's lookup never hit and cost a fifth of the
+ * statement (500 people: 2.8 -> 2.1 ms under EXPLAIN ANALYZE; RESULTS.md, fix 36).
+ * `PLANNING_SETTINGS` are the same for a whole session (the read pool's connections).
+ */
+const PLANNING = ["plan_cache_mode = force_generic_plan", "enable_memoize = off"];
+export const PLANNING_SETTINGS = PLANNING.map((setting) => `SET ${setting}`).join("; ");
+const GENERIC_PLANS = PLANNING.map((setting) => `SET LOCAL ${setting}`);
 
 /** Runs `work` in one transaction: committed when it returns, rolled back when it throws. */
 export type SqlTransaction = <T>(work: (tx: SqlTx) => Promise<T>, options?: TransactionOptions) => Promise<T>;
@@ -54,7 +64,7 @@ export type SqlTransaction = <T>(work: (tx: SqlTx) => Promise<T>, options?: Tran
 export function transactionThroughPrisma(prisma: Pick<PrismaClient, "$transaction">): SqlTransaction {
   return (work, options) =>
     prisma.$transaction(async (tx) => {
-      if (options?.genericPlans) await tx.$executeRawUnsafe(GENERIC_PLANS);
+      if (options?.genericPlans) for (const setting of GENERIC_PLANS) await tx.$executeRawUnsafe(setting);
       return work(tx);
     });
 }
@@ -120,7 +130,7 @@ export function driverTransaction(pool: pg.Pool, name: ((query: StatementText) =
     });
     try {
       // Two statements in one simple query: no parameters, one round trip.
-      await client.query(transactionOptions?.genericPlans ? `BEGIN; ${GENERIC_PLANS}` : "BEGIN");
+      await client.query(transactionOptions?.genericPlans ? ["BEGIN", ...GENERIC_PLANS].join("; ") : "BEGIN");
       const result = await Promise.race([work(sqlTxOf(client, name)), timedOut]);
       await client.query("COMMIT");
       clearTimeout(timer);

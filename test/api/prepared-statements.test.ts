@@ -42,13 +42,13 @@ describe.skipIf(testDbKind() !== "postgres")("prepared statements (PostgreSQL se
     await expect(prepared.prisma.$executeRawUnsafe(`SELECT 1; SELECT 2`)).resolves.toBeDefined();
   });
 
-  it("plans the hot reads (Database.rows) once per connection, and everything else for its values", async () => {
+  it("plans the hot reads (Database.rows) once per connection without Memoize, and everything else for its values", async () => {
     const planOf = (db: NodeDatabase, via: "rows" | "prisma") => {
-      const query = Prisma.sql`SELECT current_setting('plan_cache_mode') AS "mode" WHERE ${1}::int = 1`;
-      return via === "rows" ? db.rows<{ mode: string }>(query) : db.prisma.$queryRaw<{ mode: string }[]>(query);
+      const query = Prisma.sql`SELECT current_setting('plan_cache_mode') AS "mode", current_setting('enable_memoize') AS "memoize" WHERE ${1}::int = 1`;
+      return via === "rows" ? db.rows<{ mode: string; memoize: string }>(query) : db.prisma.$queryRaw<{ mode: string; memoize: string }[]>(query);
     };
-    expect((await planOf(prepared, "rows"))[0]!.mode).toBe("force_generic_plan");
-    expect((await planOf(prepared, "prisma"))[0]!.mode).toBe("auto");
+    expect((await planOf(prepared, "rows"))[0]).toEqual({ mode: "force_generic_plan", memoize: "off" });
+    expect((await planOf(prepared, "prisma"))[0]).toEqual({ mode: "auto", memoize: "on" });
     // A statement read through `rows` three times: planned once, then only executed.
     for (const n of [1, 2, 3]) await prepared.rows(Prisma.sql`SELECT ${n}::int * 2 AS "twice"`);
     const [statement] = await prepared.rows<{ generic: number; custom: number }>(

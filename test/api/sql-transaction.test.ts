@@ -70,10 +70,10 @@ describe(`Database.transaction (${testDbKind()})`, () => {
     expect(row!.count).toBe(3);
   });
 
-  it("plans every statement generically when asked (offer waves), for that transaction only", async () => {
-    const mode = (tx: SqlTx) => tx.$queryRaw<{ mode: string }[]>`SELECT current_setting('plan_cache_mode') AS "mode" WHERE ${1}::int = 1`;
-    expect(await db.transaction(mode, { genericPlans: true })).toEqual([{ mode: "force_generic_plan" }]);
-    expect(await db.transaction(mode)).toEqual([{ mode: "auto" }]);
+  it("plans every statement generically and without Memoize when asked (offer waves), for that transaction only", async () => {
+    const mode = (tx: SqlTx) => tx.$queryRaw<{ mode: string; memoize: string }[]>`SELECT current_setting('plan_cache_mode') AS "mode", current_setting('enable_memoize') AS "memoize" WHERE ${1}::int = 1`;
+    expect(await db.transaction(mode, { genericPlans: true })).toEqual([{ mode: "force_generic_plan", memoize: "off" }]);
+    expect(await db.transaction(mode)).toEqual([{ mode: "auto", memoize: "on" }]);
   });
 
   it("runs single statements outside transactions with Database.sql, each committed by itself", async () => {
