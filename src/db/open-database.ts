@@ -172,11 +172,16 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     (await readPool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
   const transaction = driverTransaction(pool, preparedStatements ? names : undefined, { timeoutMs: TRANSACTION_OPTIONS.timeout });
   const sql = driverStatements(pool, preparedStatements ? names : undefined);
-  const database = buildDatabase("postgres", prisma, null, { textRows, textCursor: textCursorOn(pool), rows, transaction, sql }, {
+  // Export downloads read through cursors on connections of their own, a few: a download holds its
+  // cursor's connection throughout and reads other rows (year totals, organisations) meanwhile;
+  // on the main pool, as many downloads as connections would each wait for a second one forever.
+  // Further downloads queue for a cursor connection rather than take the API's.
+  const cursorPool = newPool(Math.max(2, Math.ceil(poolSize / 4)));
+  const database = buildDatabase("postgres", prisma, null, { textRows, textCursor: textCursorOn(cursorPool), rows, transaction, sql }, {
     withLock,
     close: async () => {
       await prisma.$disconnect();
-      await Promise.all([pool.end(), readPool !== pool ? readPool.end() : undefined]);
+      await Promise.all([pool.end(), cursorPool.end(), readPool !== pool ? readPool.end() : undefined]);
     },
   });
   database.migrate = () => onOwnClient(async (connection) => applyMigrations(connection, await readMigrationFiles()));

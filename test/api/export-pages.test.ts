@@ -79,14 +79,16 @@ describe("allowances.csv over several pages", () => {
     }
   });
 
+  // Connections idle in a transaction: a cursor between two FETCHes. Counted on a connection
+  // outside the cursors' pool (`rows`' pool of the hot reads): one from the same pool could be the
+  // connection handed back and end its transaction.
+  const inTransaction = async () =>
+    (await ctx.deps.db.rows<{ count: number }>(Prisma.sql`SELECT count(*)::int AS "count" FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0]!.count;
+
   // Keyset pages (embedded) hold no connection between pages.
   it.skipIf(testDbKind() !== "postgres")("closes the cursor's connection when the reader stops early; the pool reads on (PostgreSQL server)", async () => {
     const db = ctx.deps.db;
     expect(db.textCursor).toBeDefined();
-    // Counted on a connection outside the cursor's pool (`rows`' pool of the hot reads): one from
-    // the same pool could be the connection handed back and end its transaction.
-    const inTransaction = async () =>
-      (await db.rows<{ count: number }>(Prisma.sql`SELECT count(*)::int AS "count" FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0]!.count;
     for await (const page of batchPages(db, batchId, 2)) {
       expect(page).toHaveLength(2);
       expect(await inTransaction()).toBe(1); // the cursor's, with the next page asked for
@@ -97,6 +99,28 @@ describe("allowances.csv over several pages", () => {
     for await (const page of batchPages(db, batchId, 3)) read += page.length;
     expect(read).toBe(8);
     expect(await inTransaction()).toBe(0);
+  });
+
+  it.skipIf(testDbKind() !== "postgres")("closes the cursor when allowances.csv is broken off after its first page (PostgreSQL server)", async () => {
+    const chunks = allowancesCsv(ctx.deps.db, ctx.deps.config, batchId, 2);
+    expect((await chunks.next()).value).toMatch(/^Dolmetscher\/in;IBAN;/);
+    expect((await chunks.next()).value?.split("\r\n")).toHaveLength(3); // two lines and the end
+    expect(await inTransaction()).toBe(1);
+    await chunks.return(undefined);
+    await expect.poll(inTransaction).toBe(0);
+  });
+
+  it("serves more simultaneous downloads than there are export connections, each complete", async () => {
+    const one = await text(allowancesCsv(ctx.deps.db, ctx.deps.config, batchId, 1000));
+    const downloads = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const response = await ctx.app.request(`/v1/exports/${batchId}/allowances.csv`, { headers: { authorization: `Bearer ${ctx.finance.key}` } });
+        expect(response.status).toBe(200);
+        return Buffer.from(await response.arrayBuffer()).toString("utf8");
+      }),
+    );
+    expect(downloads).toEqual(Array.from({ length: 6 }, () => `\uFEFF${one}`));
+    if (testDbKind() === "postgres") expect(await inTransaction()).toBe(0);
   });
 
   it("writes the same bytes in pages of 2 and 3 as in one page and over HTTP, each line as csv-stringify writes it", async () => {

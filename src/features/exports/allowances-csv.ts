@@ -27,39 +27,45 @@ export async function* allowancesCsv(db: Database, config: Config, batchId: stri
   const pages = batchPages(db, batchId, pageSize);
   const first = pages.next();
   first.catch(() => {});
-  // Per interpreter: the name and IBAN cells, and the running total per year (what came before
-  // this batch, then this batch in service order).
-  const people = new Map<string, { cells: string; running: Map<number, number> }>();
-  for (const start of await yearStarts(db, batchId)) {
-    let person = people.get(start.interpreterId);
-    if (!person) people.set(start.interpreterId, (person = { cells: `${csvCell(start.name)};${csvCell(start.iban ?? "")};`, running: new Map() }));
-    person.running.set(start.year, start.beforeCents);
-  }
-  const places = new Map<string, string>();
-  const outcomes = new Map(Object.entries(OUTCOME_DE).map(([outcome, text]) => [outcome, `${csvCell(text)};`]));
-  const caps = new Map<number, number | null>();
-  const dateOf = germanDates();
-  yield semicolonLines([HEADER]);
-  for (let page = await first; !page.done; page = await pages.next()) {
-    const rows = page.value;
-    const unknown = [...new Set(rows.map((row) => row[COLUMN.organisationId]!).filter((id) => !places.has(id)))];
-    for (const id of unknown) places.set(id, ";;;");
-    for (const [id, place] of await organisationsById(db, unknown)) places.set(id, `;${csvCell(place.name)};${csvCell(place.costCentre)};`);
-    let text = "";
-    // Raw rows (see BATCH_COLUMN), read in place: no object per row.
-    for (const row of rows) {
-      const interpreterId = row[COLUMN.interpreterId]!;
-      const year = Number(row[COLUMN.year]);
-      const amountCents = Number(row[COLUMN.amountCents]);
-      let person = people.get(interpreterId);
-      if (!person) people.set(interpreterId, (person = { cells: ";;", running: new Map() }));
-      const after = (person.running.get(year) ?? 0) + amountCents;
-      person.running.set(year, after);
-      let cap = caps.get(year);
-      if (cap === undefined) caps.set(year, (cap = yearlyCapCents(config.ALLOWANCE_YEARLY_CAPS, year)));
-      const outcome = outcomes.get(row[COLUMN.outcome]!) ?? `${csvCell(row[COLUMN.outcome]!)};`;
-      text += `${person.cells}${csvCell(row[COLUMN.code]!)};${dateOf(serviceMsOf(row))}${places.get(row[COLUMN.organisationId]!)}${outcome}${germanAmount(amountCents)};${cap !== null && after > cap ? "ja" : "nein"}\r\n`;
+  // However the file ends (written out, broken off, failed), the page reader is closed: on a
+  // PostgreSQL server it holds a connection with a cursor (`Database.textCursor`).
+  try {
+    // Per interpreter: the name and IBAN cells, and the running total per year (what came before
+    // this batch, then this batch in service order).
+    const people = new Map<string, { cells: string; running: Map<number, number> }>();
+    for (const start of await yearStarts(db, batchId)) {
+      let person = people.get(start.interpreterId);
+      if (!person) people.set(start.interpreterId, (person = { cells: `${csvCell(start.name)};${csvCell(start.iban ?? "")};`, running: new Map() }));
+      person.running.set(start.year, start.beforeCents);
     }
-    yield text;
+    const places = new Map<string, string>();
+    const outcomes = new Map(Object.entries(OUTCOME_DE).map(([outcome, text]) => [outcome, `${csvCell(text)};`]));
+    const caps = new Map<number, number | null>();
+    const dateOf = germanDates();
+    yield semicolonLines([HEADER]);
+    for (let page = await first; !page.done; page = await pages.next()) {
+      const rows = page.value;
+      const unknown = [...new Set(rows.map((row) => row[COLUMN.organisationId]!).filter((id) => !places.has(id)))];
+      for (const id of unknown) places.set(id, ";;;");
+      for (const [id, place] of await organisationsById(db, unknown)) places.set(id, `;${csvCell(place.name)};${csvCell(place.costCentre)};`);
+      let text = "";
+      // Raw rows (see BATCH_COLUMN), read in place: no object per row.
+      for (const row of rows) {
+        const interpreterId = row[COLUMN.interpreterId]!;
+        const year = Number(row[COLUMN.year]);
+        const amountCents = Number(row[COLUMN.amountCents]);
+        let person = people.get(interpreterId);
+        if (!person) people.set(interpreterId, (person = { cells: ";;", running: new Map() }));
+        const after = (person.running.get(year) ?? 0) + amountCents;
+        person.running.set(year, after);
+        let cap = caps.get(year);
+        if (cap === undefined) caps.set(year, (cap = yearlyCapCents(config.ALLOWANCE_YEARLY_CAPS, year)));
+        const outcome = outcomes.get(row[COLUMN.outcome]!) ?? `${csvCell(row[COLUMN.outcome]!)};`;
+        text += `${person.cells}${csvCell(row[COLUMN.code]!)};${dateOf(serviceMsOf(row))}${places.get(row[COLUMN.organisationId]!)}${outcome}${germanAmount(amountCents)};${cap !== null && after > cap ? "ja" : "nein"}\r\n`;
+      }
+      yield text;
+    }
+  } finally {
+    await pages.return(undefined);
   }
 }

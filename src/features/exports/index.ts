@@ -124,7 +124,13 @@ export const exportsRouter = createRouter()
     const iterator = chunks[Symbol.asyncIterator]();
     const first = await iterator.next();
     // These files list IBANs: the read is recorded for everyone in the batch who has one.
-    if (file === "allowances.csv" || file === "summary.csv" || file === "sepa.xml") await auditBatchIbanReads(c, batch.id);
+    if (file === "allowances.csv" || file === "summary.csv" || file === "sepa.xml") {
+      // If that fails, the file's generator is ended here: it may hold a connection (a cursor).
+      await auditBatchIbanReads(c, batch.id).catch(async (error: unknown) => {
+        await iterator.return?.();
+        throw error;
+      });
+    }
     async function* rest() {
       try {
         if (first.done) return;
