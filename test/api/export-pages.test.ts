@@ -8,8 +8,11 @@ import { germanAmount, germanDate, semicolonLines } from "../../src/domain/finan
 import { allowancesCsv } from "../../src/features/exports/allowances-csv";
 import { Prisma } from "../../src/generated/prisma/client";
 import { batchPages, batchRows } from "../../src/features/exports/batch-rows";
+import { createApp } from "../../src/app";
+import type { TextRow } from "../../src/db/database";
+import { expectError } from "../helpers/assertions";
 import { ALL_WEEK } from "../helpers/fixtures";
-import { createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
+import { ApiClient, createTestContext, newInterpreter, type TestContext } from "../helpers/test-app";
 import { privateDatabase, testDbKind, type PrivateDatabase } from "../helpers/test-database";
 
 const NOW = "2026-11-24T08:00:00.000Z";
@@ -121,6 +124,15 @@ describe("allowances.csv over several pages", () => {
     );
     expect(downloads).toEqual(Array.from({ length: 6 }, () => `\uFEFF${one}`));
     if (testDbKind() === "postgres") expect(await inTransaction()).toBe(0);
+  });
+
+  it("answers 503 before any byte when the file's rows cannot be read (no cursor connection in time)", async () => {
+    const noConnection = async function* (): AsyncGenerator<TextRow[]> {
+      throw new Error("timeout exceeded when trying to connect");
+    };
+    const app = createApp({ ...ctx.deps, db: { ...ctx.deps.db, textCursor: noConnection } });
+    const response = await new ApiClient(app, ctx.finance.key).get(`/v1/exports/${batchId}/allowances.csv`);
+    expectError(response, 503, "SERVICE_UNAVAILABLE");
   });
 
   it("writes the same bytes in pages of 2 and 3 as in one page and over HTTP, each line as csv-stringify writes it", async () => {

@@ -42,8 +42,12 @@ export async function* allowancesCsv(db: Database, config: Config, batchId: stri
     const outcomes = new Map(Object.entries(OUTCOME_DE).map(([outcome, text]) => [outcome, `${csvCell(text)};`]));
     const caps = new Map<number, number | null>();
     const dateOf = germanDates();
+    // The first page before the first line: the route makes the first chunk before answering, so
+    // a database that cannot serve the file (no cursor connection in time) is a 503, not a file
+    // broken off after its header.
+    let page = await first;
     yield semicolonLines([HEADER]);
-    for (let page = await first; !page.done; page = await pages.next()) {
+    for (; !page.done; page = await pages.next()) {
       const rows = page.value;
       const unknown = [...new Set(rows.map((row) => row[COLUMN.organisationId]!).filter((id) => !places.has(id)))];
       for (const id of unknown) places.set(id, ";;;");
