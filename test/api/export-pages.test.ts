@@ -126,13 +126,12 @@ describe("allowances.csv over several pages", () => {
     if (testDbKind() === "postgres") expect(await inTransaction()).toBe(0);
   });
 
-  it("answers 503 before any byte when the file's rows cannot be read (no cursor connection in time)", async () => {
+  it("answers 503 before any byte when the rows of allowances.csv or datev.csv cannot be read (no cursor connection in time)", async () => {
     const noConnection = async function* (): AsyncGenerator<TextRow[]> {
       throw new Error("timeout exceeded when trying to connect");
     };
     const app = createApp({ ...ctx.deps, db: { ...ctx.deps.db, textCursor: noConnection } });
-    const response = await new ApiClient(app, ctx.finance.key).get(`/v1/exports/${batchId}/allowances.csv`);
-    expectError(response, 503, "SERVICE_UNAVAILABLE");
+    for (const file of ["allowances.csv", "datev.csv"]) expectError(await new ApiClient(app, ctx.finance.key).get(`/v1/exports/${batchId}/${file}`), 503, "SERVICE_UNAVAILABLE");
   });
 
   it("writes the same bytes in pages of 2 and 3 as in one page and over HTTP, each line as csv-stringify writes it", async () => {

@@ -7,7 +7,7 @@ import type { ExportBatch } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import { yearlyCapCents } from "../allowances/allowances.service";
 import { allowancesCsv } from "./allowances-csv";
-import { batchRows, interpreterSums, organisationSums, yearStarts } from "./batch-rows";
+import { batchRows, interpreterSums, organisationSums, withFirstPage, yearStarts } from "./batch-rows";
 
 const PAGE = 1000;
 
@@ -68,6 +68,7 @@ export function exportFiles({ db, config }: FileDeps) {
   async function* datevCsv(batch: ExportBatch) {
     const interpreters = new Map((await interpreterSums(db, batch.id)).map(({ person }) => [person.id, person]));
     const range = await prisma.allowance.aggregate({ where: { exportBatchId: batch.id }, _min: { serviceDate: true }, _max: { serviceDate: true } });
+    const pages = await withFirstPage(batchRows(db, batch.id));
     yield datevHeader({
       consultantNumber: config.DATEV_CONSULTANT_NUMBER,
       clientNumber: config.DATEV_CLIENT_NUMBER,
@@ -76,7 +77,7 @@ export function exportFiles({ db, config }: FileDeps) {
       to: range._max.serviceDate ?? batch.createdAt,
       description: "Aufwandsentschaedigungen",
     });
-    for await (const rows of batchRows(db, batch.id)) {
+    for await (const rows of pages) {
       yield rows
         .filter((row) => row.amountCents > 0)
         .map((row) =>
