@@ -32,6 +32,18 @@ export function textCursorOn(pool: pg.Pool) {
   return async function* textCursor(sql: string, params: readonly unknown[], pageSize: number): AsyncGenerator<TextRow[]> {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
     const { client, release } = await checkOut(pool);
+    // A connection the database ended meanwhile (the stall limit below, a restart) goes back to
+    // the pool at once, closed: a download that stalls for good must not keep one of its few
+    // connections for as long as its socket stays open.
+    let released = false;
+    const releaseOnce = (error?: Error) => {
+      if (released) return;
+      released = true;
+      client.off("end", onEnd);
+      release(error);
+    };
+    const onEnd = () => releaseOnce(new Error("the database ended the cursor's connection"));
+    client.once("end", onEnd);
     const fetchPage = () => {
       const page = client.query<TextRow>({ text: `FETCH ${pageSize} FROM ${CURSOR}`, rowMode: "array", types: AS_TEXT }).then((result) => result.rows);
       // Asked for ahead: if the caller stops first, nobody awaits it, and its failure must not end
@@ -59,7 +71,7 @@ export function textCursorOn(pool: pg.Pool) {
       await client.query("COMMIT");
       finished = true;
     } finally {
-      release(finished ? undefined : new Error("cursor read ended early; its connection is closed"));
+      releaseOnce(finished ? undefined : new Error("cursor read ended early; its connection is closed"));
     }
   };
 }

@@ -104,6 +104,25 @@ describe("allowances.csv over several pages", () => {
     expect(await inTransaction()).toBe(0);
   });
 
+  it.skipIf(testDbKind() !== "postgres")("hands back cursor connections the database ended while their readers stalled (PostgreSQL server)", async () => {
+    const db = ctx.deps.db;
+    // As many stalled readers as there are cursor connections (2 for a pool of 5), each after its first page.
+    const stalled = [batchPages(db, batchId, 2), batchPages(db, batchId, 2)];
+    for (const pages of stalled) expect((await pages.next()).value).toHaveLength(2);
+    const pids = await db.rows<{ pid: number }>(Prisma.sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+    expect(pids).toHaveLength(2);
+    // What the stall limit (idle_in_transaction_session_timeout) does after 5 minutes.
+    for (const { pid } of pids) await db.rows(Prisma.sql`SELECT pg_terminate_backend(${pid}::int)`);
+    let read = 0;
+    for await (const page of batchPages(db, batchId, 3)) read += page.length;
+    expect(read).toBe(8);
+    // A stalled reader that goes on gets the page read ahead before the end, then the failure.
+    const readOn = async (pages: AsyncGenerator<unknown>) => {
+      while (!(await pages.next()).done);
+    };
+    for (const pages of stalled) await expect(readOn(pages)).rejects.toThrow();
+  });
+
   it.skipIf(testDbKind() !== "postgres")("closes the cursor when allowances.csv is broken off after its first page (PostgreSQL server)", async () => {
     const chunks = allowancesCsv(ctx.deps.db, ctx.deps.config, batchId, 2);
     expect((await chunks.next()).value).toMatch(/^Dolmetscher\/in;IBAN;/);
