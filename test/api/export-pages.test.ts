@@ -145,6 +145,31 @@ describe("allowances.csv over several pages", () => {
     if (testDbKind() === "postgres") expect(await inTransaction()).toBe(0);
   });
 
+  it("ends the file's page reader when a download of allowances.csv or datev.csv is broken off after 0, 1 or 2 chunks read", async () => {
+    // A cursor that notes when it is closed, reading the batch in pages of 2 (by keyset).
+    let open = 0;
+    const tracked = async function* (): AsyncGenerator<TextRow[]> {
+      open += 1;
+      try {
+        yield* batchPages({ ...ctx.deps.db, textCursor: undefined }, batchId, 2);
+      } finally {
+        open -= 1;
+      }
+    };
+    const app = createApp({ ...ctx.deps, db: { ...ctx.deps.db, textCursor: tracked } });
+    for (const file of ["allowances.csv", "datev.csv"]) {
+      for (const chunksRead of [0, 1, 2]) {
+        const response = await app.request(`/v1/exports/${batchId}/${file}`, { headers: { authorization: `Bearer ${ctx.finance.key}` } });
+        expect(response.status).toBe(200);
+        expect(open).toBe(1);
+        const reader = response.body!.getReader();
+        for (let chunk = 0; chunk < chunksRead; chunk++) expect((await reader.read()).done).toBe(false);
+        await reader.cancel();
+        await expect.poll(() => open, { timeout: 2000 }).toBe(0);
+      }
+    }
+  });
+
   it("answers 503 before any byte when the rows of allowances.csv or datev.csv cannot be read (no cursor connection in time)", async () => {
     const noConnection = async function* (): AsyncGenerator<TextRow[]> {
       throw new Error("timeout exceeded when trying to connect");

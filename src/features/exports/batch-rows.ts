@@ -87,25 +87,6 @@ export async function* batchPages(db: Database, batchId: string, pageSize = BATC
 }
 
 /**
- * `pages` with its first page read already: a file that awaits this before its first line answers
- * a database that cannot serve the rows (no cursor connection in time) with an error response, not
- * with a file broken off after its header. Closing the result closes `pages`.
- *
- * @example
- * const rows = await withFirstPage(batchRows(db, batch.id)); // then the header, then for await (const page of rows)
- */
-export async function withFirstPage<T>(pages: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
-  const first = await pages.next();
-  return (async function* () {
-    try {
-      for (let page = first; !page.done; page = await pages.next()) yield page.value;
-    } finally {
-      await pages.return(undefined);
-    }
-  })();
-}
-
-/**
  * `batchPages` with each row as a `BatchRow`.
  *
  * @example

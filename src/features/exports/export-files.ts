@@ -7,7 +7,7 @@ import type { ExportBatch } from "../../generated/prisma/client";
 import { ApiError } from "../../lib/api-error";
 import { yearlyCapCents } from "../allowances/allowances.service";
 import { allowancesCsv } from "./allowances-csv";
-import { batchRows, interpreterSums, organisationSums, withFirstPage, yearStarts } from "./batch-rows";
+import { batchRows, interpreterSums, organisationSums, yearStarts } from "./batch-rows";
 
 const PAGE = 1000;
 
@@ -68,29 +68,37 @@ export function exportFiles({ db, config }: FileDeps) {
   async function* datevCsv(batch: ExportBatch) {
     const interpreters = new Map((await interpreterSums(db, batch.id)).map(({ person }) => [person.id, person]));
     const range = await prisma.allowance.aggregate({ where: { exportBatchId: batch.id }, _min: { serviceDate: true }, _max: { serviceDate: true } });
-    const pages = await withFirstPage(batchRows(db, batch.id));
-    yield datevHeader({
-      consultantNumber: config.DATEV_CONSULTANT_NUMBER,
-      clientNumber: config.DATEV_CLIENT_NUMBER,
-      createdAt: batch.createdAt,
-      from: range._min.serviceDate ?? batch.createdAt,
-      to: range._max.serviceDate ?? batch.createdAt,
-      description: "Aufwandsentschaedigungen",
-    });
-    for await (const rows of pages) {
-      yield rows
-        .filter((row) => row.amountCents > 0)
-        .map((row) =>
-          datevRow({
-            amountCents: row.amountCents,
-            account: config.DATEV_EXPENSE_ACCOUNT,
-            contraAccount: config.DATEV_CONTRA_ACCOUNT,
-            date: new Date(row.serviceMs),
-            document: row.code,
-            text: `Aufwandsentschädigung ${interpreters.get(row.interpreterId)?.name ?? ""} ${row.code}`,
-          }),
-        )
-        .join("");
+    // The first page before the header: a database that cannot serve the rows (no cursor
+    // connection in time) is then an error response, not a file broken off after its header.
+    // However the file ends, the page reader is closed (it may hold a cursor's connection).
+    const pages = batchRows(db, batch.id);
+    try {
+      let page = await pages.next();
+      yield datevHeader({
+        consultantNumber: config.DATEV_CONSULTANT_NUMBER,
+        clientNumber: config.DATEV_CLIENT_NUMBER,
+        createdAt: batch.createdAt,
+        from: range._min.serviceDate ?? batch.createdAt,
+        to: range._max.serviceDate ?? batch.createdAt,
+        description: "Aufwandsentschaedigungen",
+      });
+      for (; !page.done; page = await pages.next()) {
+        yield page.value
+          .filter((row) => row.amountCents > 0)
+          .map((row) =>
+            datevRow({
+              amountCents: row.amountCents,
+              account: config.DATEV_EXPENSE_ACCOUNT,
+              contraAccount: config.DATEV_CONTRA_ACCOUNT,
+              date: new Date(row.serviceMs),
+              document: row.code,
+              text: `Aufwandsentschädigung ${interpreters.get(row.interpreterId)?.name ?? ""} ${row.code}`,
+            }),
+          )
+          .join("");
+      }
+    } finally {
+      await pages.return(undefined);
     }
   }
 
