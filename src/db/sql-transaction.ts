@@ -42,8 +42,8 @@ export const KEYED_PLANS: TransactionOptions = { genericPlans: true };
 /**
  * How the statements of a ranking or keyed transaction are planned: once per connection (generic
  * plans, see above), and without Memoize. The ranking reads each person of a language pool once,
- * so the cache PostgreSQL put in front of every person's lookup never hit and cost a fifth of the
- * statement (500 people: 2.8 -> 2.1 ms under EXPLAIN ANALYZE; RESULTS.md, fix 36).
+ * so the cache PostgreSQL put in front of every person's lookup never hit and cost about a tenth
+ * of the statement (500 people, medians of 40 runs: 1.73–1.88 → 1.57–1.62 ms; RESULTS.md, fix 36).
  * `PLANNING_SETTINGS` are the same for a whole session (the read pool's connections).
  */
 const PLANNING = ["plan_cache_mode = force_generic_plan", "enable_memoize = off"];
