@@ -25,16 +25,37 @@ export type AddParam = (value: unknown, cast: string) => string;
 
 /**
  * A statement under construction: `param` adds a value and returns its placeholder; run the text
- * with `values` in order (`$queryRawUnsafe(text, ...values)`).
+ * with `values` in order (`$queryRawUnsafe(text, ...values)`). The same value with the same cast
+ * (a string, number, boolean, null or the same instant) gets the same placeholder: statements that
+ * combine several parts (a change with its history, SMS and offers) name the booking and the time
+ * in many places, and each parameter is parsed and bound on every run.
  *
  * @example
  * const { values, param } = statementParams();
- * const sql = `SELECT * FROM "Booking" WHERE "id" = ${param(id, "::uuid")}`; // $1::uuid, values [id]
+ * const sql = `SELECT * FROM "Booking" WHERE "id" = ${param(id, "::uuid")} OR "seriesId" = ${param(id, "::uuid")}`; // $1::uuid twice, values [id]
  */
 export function statementParams(): { values: unknown[]; param: AddParam } {
   const values: unknown[] = [];
-  const param: AddParam = (value, cast) => `$${values.push(value)}${cast}`;
+  const placed = new Map<string, string>();
+  const param: AddParam = (value, cast) => {
+    const key = sameValueKey(value);
+    if (key === null) return `$${values.push(value)}${cast}`;
+    const slot = `${cast}\u0000${key}`;
+    const known = placed.get(slot);
+    if (known) return known;
+    const placeholder = `$${values.push(value)}${cast}`;
+    placed.set(slot, placeholder);
+    return placeholder;
+  };
   return { values, param };
+}
+
+/** A key equal for equal values that may share a placeholder; null for values that never do (objects, arrays). */
+function sameValueKey(value: unknown): string | null {
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof Date) return `date:${value.getTime()}`;
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "boolean" || type === "bigint" ? `${type}:${String(value)}` : null;
 }
 
 /**

@@ -149,10 +149,10 @@ export function createOfferService(deps: OfferDeps) {
           {
             alsoWrite: (param) => {
               const sms = outboxInsertSql(param, now, chosen.map((interpreterId) => ({ to: phoneOf.get(interpreterId)!, body, purpose: "offer", bookingId, interpreterId })));
-              const [booking, waveNumber, at, until] = [param(bookingId, "::uuid"), param(wave, "::int"), param(now, "::timestamptz"), param(expiresAt, "::timestamptz")];
               const offers = created.map(
                 (offer, index) =>
-                  `(${param(offer.id, "::uuid")}, ${booking}, ${param(offer.interpreterId, "::uuid")}, ${waveNumber}, 'pending'::"OfferStatus", ${at}, ${until}, ${param(sms.queued[index]!.id, "::uuid")})`,
+                  `(${param(offer.id, "::uuid")}, ${param(bookingId, "::uuid")}, ${param(offer.interpreterId, "::uuid")}, ${param(wave, "::int")}, 'pending'::"OfferStatus",
+                    ${param(now, "::timestamptz")}, ${param(expiresAt, "::timestamptz")}, ${param(sms.queued[index]!.id, "::uuid")})`,
               );
               return [
                 `offer_sms AS (${sms.sql})`,
