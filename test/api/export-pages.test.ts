@@ -85,8 +85,8 @@ describe("allowances.csv over several pages", () => {
   // Connections idle in a transaction: a cursor between two FETCHes. Counted on a connection
   // outside the cursors' pool (`rows`' pool of the hot reads): one from the same pool could be the
   // connection handed back and end its transaction.
-  const inTransaction = async () =>
-    (await ctx.deps.db.rows<{ count: number }>(Prisma.sql`SELECT count(*)::int AS "count" FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0]!.count;
+  const idleInTransaction = () => ctx.deps.db.rows<{ pid: number }>(Prisma.sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+  const inTransaction = async () => (await idleInTransaction()).length;
 
   // Keyset pages (embedded) hold no connection between pages.
   it.skipIf(testDbKind() !== "postgres")("closes the cursor's connection when the reader stops early; the pool reads on (PostgreSQL server)", async () => {
@@ -109,7 +109,7 @@ describe("allowances.csv over several pages", () => {
     // As many stalled readers as there are cursor connections (2 for a pool of 5), each after its first page.
     const stalled = [batchPages(db, batchId, 2), batchPages(db, batchId, 2)];
     for (const pages of stalled) expect((await pages.next()).value).toHaveLength(2);
-    const pids = await db.rows<{ pid: number }>(Prisma.sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+    const pids = await idleInTransaction();
     expect(pids).toHaveLength(2);
     // What the stall limit (idle_in_transaction_session_timeout) does after 5 minutes.
     for (const { pid } of pids) await db.rows(Prisma.sql`SELECT pg_terminate_backend(${pid}::int)`);
