@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, newInterpreter, newOrganisation, type TestContext } from "../helpers/test-app";
+import { expectLanguageCopiesMatch } from "../helpers/language-pool-copy";
 import { testDbKind } from "../helpers/test-database";
 
 // "Interpreter"."latestAssignmentAt" is kept by triggers on "Booking" (migration
@@ -26,6 +27,8 @@ describe("latestAssignmentAt", () => {
     );
     expect(rows).toHaveLength(people.length);
     for (const row of rows) expect(row.stored?.toISOString() ?? null, row.id).toBe(row.actual?.toISOString() ?? null);
+    // The copy on the person's language rows (what the ranking reads) follows it.
+    await expectLanguageCopiesMatch(sql(), people);
   }
 
   /** Bookings in one INSERT: n per person, a day apart from `firstDay`, with the given status. */

@@ -34,7 +34,9 @@ interface RankedPool {
 
 /**
  * Everything the ranking score needs for every active interpreter who speaks the job's language,
- * in one statement: the dialects they speak it in (a row per dialect, merged here: grouping in SQL
+ * in one statement that reads one range of one index: the person's columns it needs are copied
+ * onto their language rows (the `person…` columns, kept by triggers; migration language_pool_copy).
+ * The dialects they speak it in (a row per dialect, merged here: grouping in SQL
  * cost more than the rare extra row), the 30-day count and the last assignment
  * before the job. Those two need the person's history (index probes on Booking(interpreterId,
  * startsAt)) only if their latest assignment (`latestAssignmentAt`, kept by a trigger) lies within
@@ -46,7 +48,7 @@ interface RankedPool {
  */
 async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: string | null }, distancesOf: PostcodeDistances): Promise<RankedPool> {
   const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
-  const held = Prisma.sql`x."interpreterId" = p."uid" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
+  const held = Prisma.sql`x."interpreterId" = l."interpreterId" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
   // Each probe is a scalar subquery under a CASE, so it runs only for the rows that need it: a
   // lateral join with the condition as a one-time filter cost a (memoized) scan node per row of
   // the pool even when filtered out, a quarter of the statement for a job whose pool had served
@@ -54,23 +56,17 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
   // The last time comes as epoch milliseconds (a double): decoding 500 timestamps cost more than
   // the rest of a row.
   const rows = await reader.rows<RankingRow>(Prisma.sql`
-    SELECT p."id", p."phone", p."gender", p."qualification", p."homePostcode", p."dialect", p."reachable",
-      CASE WHEN p."latest" >= ${since30Days}::timestamptz
+    SELECT l."interpreterId"::text AS "id", l."personPhone" AS "phone", l."personGender"::text AS "gender",
+      l."personQualification"::text AS "qualification", l."personHomePostcode" AS "homePostcode", l."dialect", l."personReachable" AS "reachable",
+      CASE WHEN l."personLatestAssignmentAt" >= ${since30Days}::timestamptz
         THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
         ELSE 0 END AS "assignmentsLast30Days",
       (extract(epoch FROM CASE
-        WHEN p."latest" IS NULL OR p."latest" < ${job.startsAt}::timestamptz THEN p."latest"
+        WHEN l."personLatestAssignmentAt" IS NULL OR l."personLatestAssignmentAt" < ${job.startsAt}::timestamptz THEN l."personLatestAssignmentAt"
         ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz)
       END) * 1000)::float8 AS "lastServedMs"
-    FROM (
-      SELECT i.*, l."dialect"
-      FROM "InterpreterLanguage" l CROSS JOIN LATERAL (
-        SELECT i."id" AS "uid", i."id"::text AS "id", i."phone", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
-          (i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL) AS "reachable", i."latestAssignmentAt" AS "latest"
-        FROM "Interpreter" i WHERE i."id" = l."interpreterId" AND i."active" AND i."erasedAt" IS NULL OFFSET 0
-      ) i
-      WHERE l."code" = ${job.language}
-    ) p`);
+    FROM "InterpreterLanguage" l
+    WHERE l."code" = ${job.language} AND l."personActive"`);
   const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];
   const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(reader.db, homes, job.postcode) : new Map<string, number | null>();
   const people = new Map<string, RankingFacts>();

@@ -152,7 +152,7 @@ export async function loadInterpreterFacts(
     ? Prisma.sql`i."id" IN (${Prisma.join(query.interpreterIds.map((id) => Prisma.sql`${id}::uuid`))})`
     : query.everyone
       ? Prisma.sql`TRUE`
-      : Prisma.sql`i."active" AND EXISTS (SELECT 1 FROM "InterpreterLanguage" l WHERE l."interpreterId" = i."id" AND l."code" = ${job.language})`;
+      : Prisma.sql`i."active" AND EXISTS (SELECT 1 FROM "InterpreterLanguage" l WHERE l."interpreterId" = i."id" AND l."code" = ${job.language} AND l."personActive")`;
   // Overlap as a range (`&&`), the exclusion constraint's own expression: its GiST index then
   // finds the clashes directly; `startsAt < … AND endsAt > …` made it scan each person's history.
   const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;

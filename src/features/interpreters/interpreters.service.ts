@@ -8,7 +8,7 @@ import type { CreateInterpreter, InterpreterView, ListInterpretersQuery, UpdateI
 import type { ErasedInterpreter } from "../privacy/privacy.schemas";
 
 export const INTERPRETER_INCLUDE = {
-  languages: { orderBy: { id: "asc" } },
+  languages: { select: { code: true, dialect: true, level: true }, orderBy: { id: "asc" } },
   trainings: { orderBy: [{ date: "asc" }, { id: "asc" }] },
 } as const satisfies Prisma.InterpreterInclude;
 
