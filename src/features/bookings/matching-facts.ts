@@ -155,6 +155,10 @@ export async function loadInterpreterFacts(
       : Prisma.sql`i."active" AND EXISTS (SELECT 1 FROM "InterpreterLanguage" l WHERE l."interpreterId" = i."id" AND l."code" = ${job.language} AND l."personActive")`;
   // Overlap as a range (`&&`), the exclusion constraint's own expression: its GiST index then
   // finds the clashes directly; `startsAt < … AND endsAt > …` made it scan each person's history.
+  // The counts and the last assignment look at the history only where the person's latest
+  // assignment ("latestAssignmentAt", the latest start of their held bookings, kept by triggers)
+  // says it can hold an answer, as the ranking does (candidate-search.ts): for a job weeks ahead,
+  // most people's history lies wholly before the windows, and the column alone answers.
   const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
   const rows = await reader.rows<FactsRow>(Prisma.sql`
     SELECT i."id"::text AS "id", i."name", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
@@ -168,9 +172,14 @@ export async function loadInterpreterFacts(
       COALESCE((SELECT json_agg(json_build_object('bookingId', x."id", 'code', x."code", 'mode', x."mode",
                   'startsAt', (extract(epoch FROM x."startsAt") * 1000)::bigint, 'endsAt', (extract(epoch FROM x."endsAt") * 1000)::bigint))
                 FROM "Booking" x WHERE ${held} AND tstzrange(x."startsAt", x."endsAt", '[)') && tstzrange(${nearStart}::timestamptz, ${nearEnd}::timestamptz, '[)')), '[]') AS "assignments",
-      (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz) AS "assignmentsLast30Days",
-      (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) AS "lastServedAt",
-      (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${monthStart}::timestamptz AND x."startsAt" < ${nextMonth}::timestamptz) AS "assignmentsInJobMonth"
+      CASE WHEN i."latestAssignmentAt" >= ${since30Days}::timestamptz
+        THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
+        ELSE 0 END AS "assignmentsLast30Days",
+      CASE WHEN i."latestAssignmentAt" IS NULL OR i."latestAssignmentAt" < ${job.startsAt}::timestamptz THEN i."latestAssignmentAt"
+        ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) END AS "lastServedAt",
+      CASE WHEN i."latestAssignmentAt" >= ${monthStart}::timestamptz
+        THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${monthStart}::timestamptz AND x."startsAt" < ${nextMonth}::timestamptz)
+        ELSE 0 END AS "assignmentsInJobMonth"
     FROM "Interpreter" i
     WHERE ${who} AND i."erasedAt" IS NULL
     ORDER BY i."id"`);
