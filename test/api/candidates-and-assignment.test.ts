@@ -157,6 +157,30 @@ describe("candidates and assignment", () => {
       expect(reasons.get(plain.id)).toEqual(expect.arrayContaining(["anderer Dialekt als gewünscht (rashti)", "Wunsch männlich nicht erfüllt"]));
     });
 
+    it("matches a dialect whatever characters it holds, for a person with several dialects of the language", async () => {
+      // The ranking reads a row per person and dialect and merges them: the wished one counts
+      // wherever it stands among the person's dialects, separators and quotes in it included.
+      const language = "bqi";
+      const odd = "Nord\u001eSüd\u001f, \"x\";\nWest";
+      const before = await person(language, { gender: "male" });
+      const twoDialects = await person(language, {
+        gender: "female",
+        languages: [
+          { code: language, dialect: "Ost", level: "fluent" },
+          { code: language, dialect: odd, level: "native" },
+        ],
+      });
+      const after = await person(language, { gender: "male", languages: [{ code: language, dialect: "Ost", level: "fluent" }] });
+      const booking = await job(language, local("2027-01-14", "12:00"), 60, { dialect: odd.toUpperCase() });
+
+      const result = await candidates(booking.id);
+      expect(idsOf(result.candidates)[0]).toBe(twoDialects.id);
+      expect(new Set(idsOf(result.candidates))).toEqual(new Set([before.id, twoDialects.id, after.id]));
+      const reasons = new Map(result.candidates.map((candidate) => [candidate.interpreter.id, candidate.reasons]));
+      expect(reasons.get(twoDialects.id)).toEqual(expect.arrayContaining([`Dialekt passt (${odd.toUpperCase()})`]));
+      expect(reasons.get(after.id)).toEqual(expect.arrayContaining([`anderer Dialekt als gewünscht (${odd.toUpperCase()})`]));
+    });
+
     it("lists every excluded interpreter with the rule that excludes them", async () => {
       const language = "lki";
       // Thursday 14 January 10:00–11:00, on site, a woman required.
