@@ -11,13 +11,15 @@ const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(
 
 interface RankingRow {
   id: string;
-  phone: string;
+  /** Only when asked for (`contacts`): an offer wave texts the people it ranks. */
+  phone?: string;
   gender: InterpreterFacts["gender"];
   qualification: InterpreterFacts["qualification"];
-  homePostcode: string | null;
+  /** Only for on-site jobs, where the distance counts. */
+  homePostcode?: string | null;
   /** One of the dialects the person speaks the language in (null: none named); one row per dialect. */
   dialect: string | null;
-  reachable: boolean;
+  reachable?: boolean;
   assignmentsLast30Days: number;
   /** The last assignment before the job, in milliseconds since the epoch. */
   lastServedMs: number | null;
@@ -46,7 +48,12 @@ interface RankedPool {
  * The hard rules need much more (slots, absences, blocks, nearby assignments, month counts); those
  * are loaded only for the few people at the top of this order.
  */
-async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: string | null }, distancesOf: PostcodeDistances): Promise<RankedPool> {
+async function rankedPool(
+  reader: MatchingReader,
+  job: JobFacts & { postcode: string | null },
+  distancesOf: PostcodeDistances,
+  contacts: boolean,
+): Promise<RankedPool> {
   const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
   const held = Prisma.sql`x."interpreterId" = l."interpreterId" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
   // Each probe is a scalar subquery under a CASE, so it runs only for the rows that need it: a
@@ -54,10 +61,13 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
   // the pool even when filtered out, a quarter of the statement for a job whose pool had served
   // no one in the 30 days before it (pgbench, 500 people: 1.9–2.2 → 1.4–1.6 ms; the same rows).
   // The last time comes as epoch milliseconds (a double): decoding 500 timestamps cost more than
-  // the rest of a row.
+  // the rest of a row. Columns only some callers need (phones and reachability for offer waves,
+  // home postcodes for on-site jobs) are read only for them: every column is 500 more strings to
+  // decode (RESULTS.md, fix 40).
   const rows = await reader.rows<RankingRow>(Prisma.sql`
-    SELECT l."interpreterId"::text AS "id", l."personPhone" AS "phone", l."personGender"::text AS "gender",
-      l."personQualification"::text AS "qualification", l."personHomePostcode" AS "homePostcode", l."dialect", l."personReachable" AS "reachable",
+    SELECT l."interpreterId"::text AS "id", l."personGender"::text AS "gender", l."personQualification"::text AS "qualification", l."dialect",
+      ${contacts ? Prisma.sql`l."personPhone" AS "phone", l."personReachable" AS "reachable",` : Prisma.empty}
+      ${job.mode === "onsite" ? Prisma.sql`l."personHomePostcode" AS "homePostcode",` : Prisma.empty}
       CASE WHEN l."personLatestAssignmentAt" >= ${since30Days}::timestamptz
         THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
         ELSE 0 END AS "assignmentsLast30Days",
@@ -90,7 +100,7 @@ async function rankedPool(reader: MatchingReader, job: JobFacts & { postcode: st
       distanceKm: row.homePostcode ? (distances.get(row.homePostcode) ?? null) : null,
     });
     if (row.reachable) reachable.add(row.id);
-    phones.set(row.id, row.phone);
+    if (row.phone !== undefined) phones.set(row.id, row.phone);
   }
   return { order: inRankingOrder(job, [...people.values()]), reachable, phones, distances };
 }
@@ -100,7 +110,7 @@ export interface TopCandidatesQuery {
   limit: number;
   /** Leave out these interpreters (e.g. asked before). */
   skip?: ReadonlySet<string>;
-  /** Only people who can be reached by SMS (consent given, not opted out). */
+  /** Only people who can be reached by SMS (consent given, not opted out); their numbers come with the answer (`phones`, empty otherwise). */
   reachableOnly?: boolean;
 }
 
@@ -120,7 +130,7 @@ export async function findTopCandidates(
   query: TopCandidatesQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
 ): Promise<{ candidates: Eligible[]; profiles: Map<string, InterpreterProfile>; hasMore: boolean; phones: Map<string, string> }> {
-  const pool = await rankedPool(reader, job, options.distances);
+  const pool = await rankedPool(reader, job, options.distances, query.reachableOnly === true);
   // The distances of the pool are known now: the chunks need not look them up again.
   const known: PostcodeDistances = { distancesKm: async (_db, from) => new Map(from.map((home) => [home, pool.distances.get(home) ?? null])) };
   const order = pool.order.filter(({ interpreterId }) => !query.skip?.has(interpreterId) && (!query.reachableOnly || pool.reachable.has(interpreterId)));
