@@ -9,6 +9,12 @@ export interface CpuUse {
   server: number | null;
   database: number | null;
   loadGenerator: number;
+  /**
+   * The share of the machine's CPU time that its hypervisor gave to other guests meanwhile
+   * ("steal" in /proc/stat), in percent; null where it cannot be read. On a shared VM this moves
+   * every number of a run, and it tells a slow phase from a slow change.
+   */
+  stolenPercent?: number | null;
 }
 
 let ticksPerSecond: number | undefined;
@@ -33,6 +39,29 @@ export function cpuTicksOfStat(stat: string): number {
 function ticksOf(pid: number): number | null {
   try {
     return cpuTicksOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The steal and total ticks of the first ("cpu", all cores) line of /proc/stat: user nice system
+ * idle iowait irq softirq steal guest guest_nice; guest time is counted in user time already.
+ *
+ * @example
+ * stealOfStat("cpu  100 0 50 800 10 0 5 35 0 0\ncpu0 …"); // { steal: 35, total: 1000 }
+ */
+export function stealOfStat(stat: string): { steal: number; total: number } | null {
+  const line = stat.split("\n").find((entry) => entry.startsWith("cpu "));
+  if (!line) return null;
+  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (fields.length < 8 || fields.some((value) => !Number.isFinite(value))) return null;
+  return { steal: fields[7]!, total: fields.reduce((sum, value) => sum + value, 0) };
+}
+
+function machineSteal(): { steal: number; total: number } | null {
+  try {
+    return stealOfStat(readFileSync("/proc/stat", "utf8"));
   } catch {
     return null;
   }
@@ -72,6 +101,7 @@ export function startCpuMeter(serverPid: number | undefined, databaseIsLocal: bo
   const server = serverPid === undefined ? null : ticksOf(serverPid);
   const database = databaseIsLocal ? databaseTicks() : null;
   const self = process.cpuUsage();
+  const steal = machineSteal();
   return {
     stop: () => {
       const serverNow = serverPid === undefined ? null : ticksOf(serverPid);
@@ -81,7 +111,10 @@ export function startCpuMeter(serverPid: number | undefined, databaseIsLocal: bo
         for (const [pid, ticks] of databaseTicks()) databaseUsed += ticks - (database.get(pid) ?? 0);
       }
       const own = process.cpuUsage(self);
+      const stealNow = machineSteal();
+      const elapsed = steal && stealNow ? stealNow.total - steal.total : 0;
       return {
+        stolenPercent: steal && stealNow && elapsed > 0 ? Math.round(((stealNow.steal - steal.steal) / elapsed) * 1000) / 10 : null,
         server: server === null || serverNow === null ? null : Math.round((serverNow - server) * perTick),
         database: databaseUsed === null ? null : Math.round(databaseUsed * perTick),
         loadGenerator: Math.round((own.user + own.system) / 1000),

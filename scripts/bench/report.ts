@@ -50,13 +50,14 @@ export function withDerived(report: DatabaseReport): DatabaseReport {
 const ms = (value: number | null | undefined) => `${show(value, 2)} ms`;
 
 /**
- * CPU milliseconds per unit of work (a pipeline, a reply) by party.
+ * CPU milliseconds per unit of work (a pipeline, a reply) by party, and the VM's steal meanwhile.
  *
  * @example cpuShare({ server: 5000, database: 2000, loadGenerator: 1000 }, 1000); // "server 5.00 ms, database 2.00 ms, load generator 1.00 ms"
  */
 export function cpuShare(cpu: CpuUse, units: number): string {
   const per = (value: number | null) => (value === null || units <= 0 ? "–" : ms(value / units));
-  return `server ${per(cpu.server)}, database ${cpu.database === null ? "(in the server)" : per(cpu.database)}, load generator ${per(cpu.loadGenerator)}`;
+  const steal = cpu.stolenPercent === undefined || cpu.stolenPercent === null ? "" : `; VM steal ${cpu.stolenPercent.toFixed(1)} %`;
+  return `server ${per(cpu.server)}, database ${cpu.database === null ? "(in the server)" : per(cpu.database)}, load generator ${per(cpu.loadGenerator)}${steal}`;
 }
 
 /** The table printed at the end: one line per measurement, with its target. @example console.log(table(report)); */
@@ -76,6 +77,7 @@ export function table(report: DatabaseReport): string {
     for (const result of [candidates.small, candidates.large]) {
       rows.push([`P2 candidates ${result.interpreters.toLocaleString("en")} / ${result.pastAssignments.toLocaleString("en")}`, `${result.candidates} candidates, ${Math.round(result.responseBytes / 1024)} KiB`, `${ms(result.http.latencyMs.p50)} / ${ms(result.http.latencyMs.p99)}`, result === candidates.large ? "p50 < 5 ms" : ""]);
     }
+    if (candidates.large.cpuMs) rows.push(["P2 CPU per answer (large pool)", cpuShare(candidates.large.cpuMs, candidates.large.http.requests), "", ""]);
     rows.push(["P2 growth (p50, 10× pool)", `${show(candidates.growth, 2)}×`, "", "< 3×"]);
     const busy = candidates.busy;
     if (busy) rows.push(["P2 busy pool (job in 3 days)", `${busy.candidates} candidates, ${Math.round(busy.responseBytes / 1024)} KiB`, `${ms(busy.http.latencyMs.p50)} / ${ms(busy.http.latencyMs.p99)}`, ""]);

@@ -101,7 +101,7 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
   await withServer(target, twilio, async (server) => {
     if (only.has("p2")) {
       step("P2 candidates, small pool");
-      const result = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.smallJob, { interpreters: small.interpreters, pastAssignments: small.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
+      const result = await metered(server, target, () => runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.smallJob, { interpreters: small.interpreters, pastAssignments: small.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds }));
       report.candidates = { small: result, large: result, growth: null };
       progress(`p50 ${result.http.latencyMs.p50} ms, p99 ${result.http.latencyMs.p99} ms, ${result.candidates} candidates`);
     }
@@ -160,10 +160,10 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
   await withServer(target, twilio, async (server) => {
     if (only.has("p2") && report.candidates) {
       step("P2 candidates, large pool");
-      report.candidates.large = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.largeJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
+      report.candidates.large = await metered(server, target, () => runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.largeJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds }));
       progress(`p50 ${report.candidates.large.http.latencyMs.p50} ms, p99 ${report.candidates.large.http.latencyMs.p99} ms, ${report.candidates.large.candidates} candidates`);
       step("P2 candidates, large pool, a job in 3 days (everyone served within the 30 days before it)");
-      report.candidates.busy = await runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.busyJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds });
+      report.candidates.busy = await metered(server, target, () => runCandidates(server.baseUrl, BOOTSTRAP_API_KEY, seeded.busyJob, { interpreters: large.interpreters, pastAssignments: large.assignments, connections: CONNECTIONS.candidates, durationSeconds: SIZES.candidatesSeconds }));
       progress(`p50 ${report.candidates.busy.http.latencyMs.p50} ms, p99 ${report.candidates.busy.http.latencyMs.p99} ms, ${report.candidates.busy.candidates} candidates`);
     }
     if (only.has("p3")) {

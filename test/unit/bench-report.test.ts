@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuTicksOfStat } from "../../scripts/bench/cpu";
+import { cpuTicksOfStat, stealOfStat } from "../../scripts/bench/cpu";
 import { cpuShare } from "../../scripts/bench/report";
 import { formatTable, growth, percentile, perSecond, ratio, show, summarise } from "../../scripts/bench/stats";
 
@@ -57,9 +57,19 @@ describe("benchmark statistics", () => {
     expect(cpuTicksOfStat(`7 (postgres) S 1 7 7 0 -1 4194304 3 0 0 0 1000 500 0 0 20 0 1 0 99`)).toBe(1500);
   });
 
+  it("reads the VM's steal from the all-cores line of /proc/stat", () => {
+    expect(stealOfStat("cpu  100 0 50 800 10 0 5 35 0 0\ncpu0 50 0 25 400 5 0 2 18 0 0\n")).toEqual({ steal: 35, total: 1000 });
+    // Guest time (9th and 10th fields) is part of user time already: not counted twice.
+    expect(stealOfStat("cpu  100 0 50 800 10 0 5 35 40 0\n")).toEqual({ steal: 35, total: 1000 });
+    expect(stealOfStat("intr 1 2 3\n")).toBeNull();
+    expect(stealOfStat("cpu  1 2 3\n")).toBeNull();
+  });
+
   it("gives the CPU time per pipeline or reply by party", () => {
     expect(cpuShare({ server: 5000, database: 2500, loadGenerator: 1000 }, 1000)).toBe("server 5.00 ms, database 2.50 ms, load generator 1.00 ms");
     expect(cpuShare({ server: 900, database: null, loadGenerator: 30 }, 300)).toBe("server 3.00 ms, database (in the server), load generator 0.10 ms");
     expect(cpuShare({ server: null, database: 10, loadGenerator: 10 }, 0)).toBe("server –, database –, load generator –");
+    expect(cpuShare({ server: 900, database: 600, loadGenerator: 30, stolenPercent: 12.3 }, 300)).toBe("server 3.00 ms, database 2.00 ms, load generator 0.10 ms; VM steal 12.3 %");
+    expect(cpuShare({ server: 900, database: 600, loadGenerator: 30, stolenPercent: null }, 300)).toBe("server 3.00 ms, database 2.00 ms, load generator 0.10 ms");
   });
 });

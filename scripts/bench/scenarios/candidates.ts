@@ -1,4 +1,5 @@
 // P2: the latency of GET /v1/bookings/{id}/candidates for one open job, one request at a time.
+import type { CpuUse } from "../cpu";
 import { api, runLoad, type LoadResult } from "../load";
 
 export interface CandidatesResult {
@@ -8,6 +9,8 @@ export interface CandidatesResult {
   candidates: number;
   responseBytes: number;
   http: LoadResult;
+  /** CPU time by party during the measurement (run.ts meters it). */
+  cpuMs?: CpuUse;
 }
 
 /**
