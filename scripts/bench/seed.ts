@@ -52,15 +52,31 @@ async function bulkInsert(session: SqlSession, script: string): Promise<void> {
   await session.exec(script);
 }
 
-/** Runs `insert(from, to)` over [first, first + count) in chunks, reporting rows done. */
-async function chunked(label: string, first: number, count: number, progress: Progress, insert: (from: number, to: number) => Promise<void>) {
+/**
+ * Runs `insert` over [first, first + count) in chunks, on as many sessions at once as given: on a
+ * PostgreSQL server two sessions use both cores (the embedded database has one session).
+ */
+async function chunked(label: string, first: number, count: number, progress: Progress, sessions: readonly SqlSession[], insert: (session: SqlSession, from: number, to: number) => Promise<void>) {
   const started = Date.now();
-  for (let from = first; from < first + count; from += CHUNK) {
-    const to = Math.min(from + CHUNK, first + count);
-    await insert(from, to);
-    progress(`${label}: ${(to - first).toLocaleString("en")}/${count.toLocaleString("en")} rows (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  }
+  let next = first;
+  let done = 0;
+  await Promise.all(
+    sessions.map(async (session) => {
+      while (next < first + count) {
+        const from = next;
+        const to = Math.min(from + CHUNK, first + count);
+        next = to;
+        await insert(session, from, to);
+        done += to - from;
+        progress(`${label}: ${done.toLocaleString("en")}/${count.toLocaleString("en")} rows (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }),
+  );
 }
+
+/** One session or several (see `chunked`). */
+type Sessions = SqlSession | readonly SqlSession[];
+const sessionList = (sessions: Sessions): readonly SqlSession[] => (Array.isArray(sessions) ? sessions : [sessions as SqlSession]);
 
 /** One active organisation that books; returns its id. @example const organisationId = await seedOrganisation(session); */
 export async function seedOrganisation(session: SqlSession): Promise<string> {
@@ -82,7 +98,7 @@ export async function seedOrganisation(session: SqlSession): Promise<string> {
  */
 export async function seedInterpreters(session: SqlSession, first: number, count: number, progress: Progress): Promise<void> {
   const languages = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + g % ${LANGUAGES.length}]`;
-  await chunked("interpreters", first, count, progress, async (from, to) => {
+  await chunked("interpreters", first, count, progress, [session], async (session, from, to) => {
     await bulkInsert(session, `
       INSERT INTO "Interpreter" ("id", "name", "phone", "gender", "qualification", "modes", "iban", "smsConsentAt", "active", "updatedAt")
       SELECT ${idSql("10000000", "g")}, 'Dolmetscher/in ' || g, '+49151' || lpad(g::text, 8, '0'),
@@ -122,12 +138,13 @@ export interface PastAssignments {
  * @example
  * await seedPastAssignments(session, { organisationId, firstBooking: 0, count: 100_000, firstInterpreter: 0, interpreters: 1000 }, log);
  */
-export async function seedPastAssignments(session: SqlSession, plan: PastAssignments, progress: Progress): Promise<void> {
+export async function seedPastAssignments(sessions: Sessions, plan: PastAssignments, progress: Progress): Promise<void> {
+  const session = sessionList(sessions)[0]!;
   const interpreter = `(${plan.firstInterpreter} + (k - ${plan.firstBooking}) % ${plan.interpreters})`;
   const week = `((k - ${plan.firstBooking}) / ${plan.interpreters})`;
   const start = `date_trunc('day', now()) - make_interval(days => (${week} * 7 + 1 + ${interpreter} % 7)::int) + make_interval(hours => (8 + ${interpreter} % 8)::int)`;
   const language = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + ${interpreter} % ${LANGUAGES.length}]`;
-  await chunked("past assignments", plan.firstBooking, plan.count, progress, async (from, to) => {
+  await chunked("past assignments", plan.firstBooking, plan.count, progress, sessionList(sessions), async (session, from, to) => {
     await bulkInsert(session, `
       INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status",
                              "interpreterId", "assignedAt", "outcome", "completedAt", "createdAt", "updatedAt")
@@ -152,10 +169,11 @@ export const SEEDED_BATCH_ID = "60000000-0000-4000-8000-000000000001";
  * @example
  * const batchId = await seedExportedAllowances(session, 0, 1_000_000, log);
  */
-export async function seedExportedAllowances(session: SqlSession, first: number, count: number, progress: Progress): Promise<string> {
+export async function seedExportedAllowances(sessions: Sessions, first: number, count: number, progress: Progress): Promise<string> {
+  const session = sessionList(sessions)[0]!;
   const breakdown = JSON.stringify([{ kind: "flat", description: "Pauschale", quantity: 1, unitCents: 1500, amountCents: 1500 }]);
   await session.exec(`INSERT INTO "ExportBatch" ("id", "status", "allowanceCount", "totalCents", "createdAt") VALUES ('${SEEDED_BATCH_ID}', 'exported', 0, 0, now())`);
-  await chunked("exported allowances", first, count, progress, async (from, to) => {
+  await chunked("exported allowances", first, count, progress, sessionList(sessions), async (session, from, to) => {
     await bulkInsert(session, `
       INSERT INTO "Allowance" ("id", "bookingId", "interpreterId", "organisationId", "outcome", "serviceDate", "year", "amountCents",
                                "breakdown", "status", "decidedAt", "exportBatchId", "createdAt")
@@ -193,7 +211,7 @@ export async function seedPendingOffers(
   const interpreter = `(k % ${plan.interpreters})`;
   const start = `date_trunc('day', now()) + make_interval(days => (${plan.firstDay} + k / ${plan.interpreters})::int, hours => 9)`;
   const language = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + ${interpreter} % ${LANGUAGES.length}]`;
-  await chunked("offered jobs", 0, count, progress, async (from, to) => {
+  await chunked("offered jobs", 0, count, progress, [session], async (session, from, to) => {
     await bulkInsert(session, `
       INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status", "createdAt", "updatedAt")
       SELECT ${idSql("21000000", "k")}, (100000 + k)::text, '${plan.organisationId}', ${language}, s, s + interval '60 minutes', 60, 'phone', 'offered', now(), now()
