@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ALL_WEEK } from "../helpers/fixtures";
 import { createTestContext, newInterpreter, newOrganisation, uniqueMobile, type TestContext } from "../helpers/test-app";
+import { testDbKind } from "../helpers/test-database";
 import { sendSms, smsTestConfig } from "../helpers/twilio";
 import { expectLanguageCopiesMatch } from "../helpers/language-pool-copy";
 
@@ -122,5 +123,44 @@ describe("the person's columns copied onto their language rows", () => {
     const cancelled = await ctx.coordinator.post(`/v1/bookings/${booking}/cancel`, { reason: "Testende" });
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     await check([texting.id]);
+  });
+
+  // Two connections at once: only on a PostgreSQL server (the embedded database has one).
+  it.skipIf(testDbKind() !== "postgres")("copy an assignment committed while a language edit waited for the person's row", async () => {
+    const busy = await person("xpf");
+    const booking = await job("xpf", "2027-02-15T10:00:00+01:00");
+    const prisma = ctx.deps.db.prisma;
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The assignment holds the person's row (as the API's does) and commits only once the
+    // coordinator's edit of the languages waits for that row.
+    const assignment = prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT 1 FROM "Interpreter" WHERE "id" = $1::uuid FOR UPDATE`, busy.id);
+      await tx.$executeRawUnsafe(`UPDATE "Booking" SET "status" = 'assigned', "interpreterId" = $2::uuid WHERE "id" = $1::uuid`, booking, busy.id);
+      held();
+      await released;
+    });
+    await holding;
+    const edit = ctx.coordinator.patch(`/v1/interpreters/${busy.id}`, { languages: [{ code: "xpf", level: "native" }, { code: "xpg", level: "fluent" }] });
+    for (let waited = 0; ; waited += 20) {
+      const [row] = await prisma.$queryRawUnsafe<{ waiting: number }[]>(
+        `SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE "wait_event_type" = 'Lock' AND "datname" = current_database() AND "query" LIKE '%FOR UPDATE%'`,
+      );
+      if (row!.waiting > 0) break;
+      if (waited > 10_000) throw new Error("the language edit never waited for the person's row");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    release();
+    await assignment;
+    expect((await edit).status).toBe(200);
+    // The new language rows were written after the assignment committed: they carry its start.
+    await check([busy.id]);
+    const rows = await prisma.interpreterLanguage.findMany({ where: { interpreterId: busy.id } });
+    expect(rows.map((row) => row.personLatestAssignmentAt?.toISOString()).sort()).toEqual(["2027-02-15T09:00:00.000Z", "2027-02-15T09:00:00.000Z"]);
+    const cancelled = await ctx.coordinator.post(`/v1/bookings/${booking}/cancel`, { reason: "Testende" });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    await check([busy.id]);
   });
 });
