@@ -19,16 +19,6 @@ ALTER TABLE "InterpreterLanguage"
   ADD COLUMN "personReachable" BOOLEAN NOT NULL DEFAULT false,
   ADD COLUMN "personLatestAssignmentAt" TIMESTAMPTZ(3);
 
-UPDATE "InterpreterLanguage" l SET
-  "personActive" = i."active" AND i."erasedAt" IS NULL,
-  "personPhone" = i."phone",
-  "personGender" = i."gender",
-  "personQualification" = i."qualification",
-  "personHomePostcode" = i."homePostcode",
-  "personReachable" = i."smsConsentAt" IS NOT NULL AND i."smsOptOutAt" IS NULL,
-  "personLatestAssignmentAt" = i."latestAssignmentAt"
-FROM "Interpreter" i WHERE i."id" = l."interpreterId";
-
 CREATE OR REPLACE FUNCTION "copy_person_to_languages"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE "InterpreterLanguage" SET
@@ -67,6 +57,10 @@ END $$;
 CREATE TRIGGER "InterpreterLanguage_copy_from_person"
 BEFORE INSERT OR UPDATE OF "interpreterId" ON "InterpreterLanguage"
 FOR EACH ROW EXECUTE FUNCTION "copy_person_into_language"();
+
+-- The rows that exist already get their copies from the same trigger: an UPDATE that names
+-- "interpreterId" fires it, whether or not the value changes.
+UPDATE "InterpreterLanguage" SET "interpreterId" = "interpreterId";
 
 -- The pool of a language: its speakers who can be candidates, in one index range, with every
 -- column the ranking reads. It replaces the (code, person, dialect) index, whose other readers
