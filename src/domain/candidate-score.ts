@@ -34,6 +34,35 @@ export interface ScoreParts {
   proximity: number;
 }
 
+/** Which of an interpreter's ranking facts can change the score of a job (`scoreParts`). */
+export interface FactsThatCount {
+  /** The gender: only a soft wish scores it (a required one is a hard rule, checked on the full facts). */
+  gender: boolean;
+  /** The qualification: only jobs that need a qualified interpreter score it. */
+  qualification: boolean;
+  /** The dialects: only a wished dialect scores them. */
+  dialect: boolean;
+  /** The distance: only on-site jobs score it. */
+  distance: boolean;
+}
+
+/**
+ * The ranking facts `scoreParts` reads for a job: a pool's ranking loads only these (every column
+ * of a pool is hundreds more values to read and decode), and the others may hold any value of their
+ * type without changing a score (held to that by a property test).
+ *
+ * @example
+ * factsThatCount({ ...job, dialect: null, mode: "phone", genderPreference: null }).dialect; // false
+ */
+export function factsThatCount(job: Pick<JobFacts, "dialect" | "mode" | "genderPreference" | "sensitive" | "topic">): FactsThatCount {
+  return {
+    gender: job.genderPreference !== null && !job.genderPreference.required,
+    qualification: needsQualifiedInterpreter(job),
+    dialect: Boolean(job.dialect),
+    distance: job.mode === "onsite",
+  };
+}
+
 /**
  * The parts of the ranking score: fairness (99 − assignments in the 30 days before the job), days
  * since the last assignment (99 for never served, otherwise at most 98), dialect, qualification

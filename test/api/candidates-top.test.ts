@@ -50,8 +50,8 @@ describe("candidates: the best `limit`, checked top-down", () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
   }
 
-  async function candidates(query: string): Promise<Answer> {
-    const response = await ctx.coordinator.get(`/v1/bookings/${jobId}/candidates?${query}`);
+  async function candidates(query: string, id = jobId): Promise<Answer> {
+    const response = await ctx.coordinator.get(`/v1/bookings/${id}/candidates?${query}`);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body;
   }
@@ -128,6 +128,22 @@ describe("candidates: the best `limit`, checked top-down", () => {
       expect(answer.candidates, `limit ${limit}`).toEqual(full.candidates.slice(0, limit));
       expect(answer.hasMore, `limit ${limit}`).toBe(full.candidates.length > limit);
       expect(answer.excluded).toEqual([]);
+    }
+  });
+
+  it("gives the top of the full ranking for jobs whose score reads no gender, qualification or dialect", async () => {
+    // The ranking statement then leaves those columns out (factsThatCount); a required gender is a
+    // hard rule, checked on the full facts of the people at the top.
+    for (const extra of [{}, { genderPreference: { gender: "female", required: true } }, { topic: "school", mode: "video" }]) {
+      const job = await booking(JOB_START, extra);
+      const full = await candidates("includeExcluded=true&limit=200", job);
+      expect(full.candidates.length, JSON.stringify(extra)).toBeGreaterThan(5);
+      for (const limit of [1, 3, 8, full.candidates.length]) {
+        const answer = await candidates(`limit=${limit}`, job);
+        expect(answer.candidates, `${JSON.stringify(extra)}, limit ${limit}`).toEqual(full.candidates.slice(0, limit));
+        expect(answer.hasMore).toBe(full.candidates.length > limit);
+      }
+      if ("genderPreference" in extra) expect(full.excluded.map((entry) => entry.rule)).toContain("gender");
     }
   });
 

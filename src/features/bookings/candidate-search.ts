@@ -1,5 +1,5 @@
 import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
-import { compareRanked, inRankingOrder, type RankingFacts } from "../../domain/candidate-score";
+import { compareRanked, factsThatCount, inRankingOrder, type RankingFacts } from "../../domain/candidate-score";
 import { evaluateInterpreter, rankCandidates, type InterpreterFacts, type JobFacts } from "../../domain/matching";
 import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
@@ -13,12 +13,12 @@ interface RankingRow {
   id: string;
   /** Only when asked for (`contacts`): an offer wave texts the people it ranks. */
   phone?: string;
-  gender: InterpreterFacts["gender"];
-  qualification: InterpreterFacts["qualification"];
-  /** Only for on-site jobs, where the distance counts. */
+  /** Gender, qualification, home postcode and dialect only for jobs whose score reads them (`factsThatCount`). */
+  gender?: InterpreterFacts["gender"];
+  qualification?: InterpreterFacts["qualification"];
   homePostcode?: string | null;
   /** One of the dialects the person speaks the language in (null: none named); one row per dialect. */
-  dialect: string | null;
+  dialect?: string | null;
   reachable?: boolean;
   assignmentsLast30Days: number;
   /** The last assignment before the job, in milliseconds since the epoch. */
@@ -61,13 +61,17 @@ async function rankedPool(
   // the pool even when filtered out, a quarter of the statement for a job whose pool had served
   // no one in the 30 days before it (pgbench, 500 people: 1.9–2.2 → 1.4–1.6 ms; the same rows).
   // The last time comes as epoch milliseconds (a double): decoding 500 timestamps cost more than
-  // the rest of a row. Columns only some callers need (phones and reachability for offer waves,
-  // home postcodes for on-site jobs) are read only for them: every column is 500 more strings to
-  // decode (RESULTS.md, fix 40).
+  // the rest of a row. Columns only some callers need (phones and reachability for offer waves;
+  // gender, qualification, dialect and home postcode for the jobs whose score reads them) are read
+  // only for them: every column is 500 more values to decode (RESULTS.md, fixes 40 and 41).
+  const counts = factsThatCount(job);
   const rows = await reader.rows<RankingRow>(Prisma.sql`
-    SELECT l."interpreterId"::text AS "id", l."personGender"::text AS "gender", l."personQualification"::text AS "qualification", l."dialect",
+    SELECT l."interpreterId"::text AS "id",
+      ${counts.gender ? Prisma.sql`l."personGender"::text AS "gender",` : Prisma.empty}
+      ${counts.qualification ? Prisma.sql`l."personQualification"::text AS "qualification",` : Prisma.empty}
+      ${counts.dialect ? Prisma.sql`l."dialect",` : Prisma.empty}
       ${contacts ? Prisma.sql`l."personPhone" AS "phone", l."personReachable" AS "reachable",` : Prisma.empty}
-      ${job.mode === "onsite" ? Prisma.sql`l."personHomePostcode" AS "homePostcode",` : Prisma.empty}
+      ${counts.distance ? Prisma.sql`l."personHomePostcode" AS "homePostcode",` : Prisma.empty}
       CASE WHEN l."personLatestAssignmentAt" >= ${since30Days}::timestamptz
         THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
         ELSE 0 END AS "assignmentsLast30Days",
@@ -78,13 +82,14 @@ async function rankedPool(
     FROM "InterpreterLanguage" l
     WHERE l."code" = ${job.language} AND l."personActive"`);
   const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];
-  const distances = job.mode === "onsite" && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(reader.db, homes, job.postcode) : new Map<string, number | null>();
+  const distances = counts.distance && job.postcode && homes.length > 0 ? await distancesOf.distancesKm(reader.db, homes, job.postcode) : new Map<string, number | null>();
   const people = new Map<string, RankingFacts>();
   const reachable = new Set<string>();
   const phones = new Map<string, string>();
   for (const row of rows) {
-    // Only the job's language matters to the score; its level does not.
-    const language = { code: job.language, dialect: row.dialect, level: "fluent" as const };
+    // Only the job's language matters to the score; its level does not. Facts the statement left
+    // out (`factsThatCount`) do not change the score: any value of their type serves.
+    const language = { code: job.language, dialect: row.dialect ?? null, level: "fluent" as const };
     const known = people.get(row.id);
     if (known) {
       known.languages.push(language);
@@ -92,8 +97,8 @@ async function rankedPool(
     }
     people.set(row.id, {
       id: row.id,
-      gender: row.gender,
-      qualification: row.qualification,
+      gender: row.gender ?? null,
+      qualification: row.qualification ?? "volunteer",
       languages: [language],
       assignmentsLast30Days: Number(row.assignmentsLast30Days),
       lastServedAt: row.lastServedMs === null ? null : new Date(Number(row.lastServedMs)),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { candidateScore, inRankingOrder, scoreParts } from "../../../src/domain/candidate-score";
+import { candidateScore, factsThatCount, inRankingOrder, scoreParts } from "../../../src/domain/candidate-score";
 import { evaluateInterpreter, rankCandidates, type InterpreterFacts, type JobFacts } from "../../../src/domain/matching";
 
 const RULES = { travelBufferMinutes: 30 };
@@ -12,6 +12,15 @@ const jobArbitrary = fc.record({
   topic: fc.constantFrom("general", "medical", "school") as fc.Arbitrary<JobFacts["topic"]>,
   sensitive: fc.boolean(),
   genderPreference: fc.constantFrom(null, { gender: "female" as const, required: false }, { gender: "male" as const, required: false }),
+});
+
+/** Any job, a required gender and an empty dialect wish included. */
+const anyJobArbitrary = fc.record({
+  dialect: fc.constantFrom(null, "", "levantinisch", "irakisch"),
+  mode: fc.constantFrom("onsite", "phone", "video") as fc.Arbitrary<JobFacts["mode"]>,
+  topic: fc.constantFrom("general", "medical", "psychosocial", "school") as fc.Arbitrary<JobFacts["topic"]>,
+  sensitive: fc.boolean(),
+  genderPreference: fc.option(fc.record({ gender: fc.constantFrom("female" as const, "male" as const), required: fc.boolean() })),
 });
 
 /** An interpreter who passes every hard rule, with random ranking facts. */
@@ -56,6 +65,39 @@ describe("candidate score", () => {
         expect(inRankingOrder(job, pool)).toEqual(ranked.candidates.map((candidate) => ({ interpreterId: candidate.interpreterId, score: candidate.score })));
       }),
     );
+  });
+
+  it("depends on no fact that factsThatCount leaves out for the job", () => {
+    fc.assert(
+      fc.property(anyJobArbitrary, interpreterArbitrary(1), interpreterArbitrary(2), (random, person, other) => {
+        const job: JobFacts = { id: "job", language: "ar", startsAt: JOB_START, endsAt: new Date(JOB_START.getTime() + 3_600_000), organisationId: "org", ...random };
+        const counts = factsThatCount(job);
+        // The person with every fact that does not count taken from someone else.
+        const changed: InterpreterFacts = {
+          ...person,
+          gender: counts.gender ? person.gender : other.gender,
+          qualification: counts.qualification ? person.qualification : other.qualification,
+          languages: counts.dialect ? person.languages : other.languages,
+          distanceKm: counts.distance ? person.distanceKm : other.distanceKm,
+        };
+        expect(scoreParts(job, changed)).toEqual(scoreParts(job, person));
+      }),
+    );
+  });
+
+  it("counts each fact for the jobs whose score reads it", () => {
+    const plain: JobFacts = {
+      id: "job", language: "ar", dialect: null, startsAt: JOB_START, endsAt: new Date(JOB_START.getTime() + 3_600_000),
+      mode: "phone", topic: "general", sensitive: false, genderPreference: null, organisationId: "org",
+    };
+    expect(factsThatCount(plain)).toEqual({ gender: false, qualification: false, dialect: false, distance: false });
+    expect(factsThatCount({ ...plain, genderPreference: { gender: "female", required: false } }).gender).toBe(true);
+    expect(factsThatCount({ ...plain, genderPreference: { gender: "female", required: true } }).gender).toBe(false);
+    expect(factsThatCount({ ...plain, sensitive: true }).qualification).toBe(true);
+    expect(factsThatCount({ ...plain, topic: "medical" }).qualification).toBe(true);
+    expect(factsThatCount({ ...plain, dialect: "irakisch" }).dialect).toBe(true);
+    expect(factsThatCount({ ...plain, dialect: "" }).dialect).toBe(false);
+    expect(factsThatCount({ ...plain, mode: "onsite" }).distance).toBe(true);
   });
 
   it("is the score an eligible evaluation carries, and keeps its parts in their digits", () => {
