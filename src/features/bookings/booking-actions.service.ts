@@ -11,12 +11,12 @@ import { isUuid } from "../../lib/pagination";
 import { actorOf, type HistoryActor } from "./booking-history";
 import { createAllowance } from "../allowances/allowance-creation";
 import { applyBookingChange, isActive, lockBooking, lockBookingAndInterpreter, lockRows, withdrawPendingOffers, type BookingChange } from "./booking-change";
-import { readBooking, showsInterpreterPhone, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
+import { showsInterpreterPhone, toBookingView, type BookingRow, type ViewOptions } from "./booking-view";
 import type { ReadContext } from "../privacy/read-audit";
 import type { AssignBooking, BookingView, CancelBooking, CompleteBooking, UpdateBooking } from "./bookings.schemas";
 import { checkStartTime } from "./bookings.service";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import { jobFactsOf, loadInterpreterFacts, readerIn } from "./matching-facts";
+import { jobFactsOf, loadInterpreterFacts, readerIn, readJob } from "./matching-facts";
 import { candidatesOf } from "./candidate-search";
 
 type Tx = SqlTx;
@@ -276,10 +276,10 @@ export function createBookingActionService(deps: BookingActionDeps) {
 
     /** Who can take the job, best first with reasons (the best `limit`); optionally everyone else with the excluding rule. */
     async candidates(actor: Actor, id: string, query: { limit: number; includeExcluded: boolean }) {
-      const row = isUuid(id) ? await readBooking(db.rows, id, actor) : null;
-      if (!row) throw notFound(id);
+      const job = isUuid(id) ? await readJob(db.rows, id, actor) : null;
+      if (!job) throw notFound(id);
       // A read outside any transaction: the ranking statements go straight to the driver.
-      return candidatesOf({ db: prisma, rows: db.rows }, { ...jobFactsOf(row), postcode: row.postcode }, query, factsOptions);
+      return candidatesOf({ db: prisma, rows: db.rows }, job, query, factsOptions);
     },
   };
 }

@@ -37,6 +37,17 @@ export function bookingCastSql(column: BookingColumn): string {
 const selectLists = new Map<string, string>();
 
 /**
+ * The select list of some columns of the booking row (or CTE) `alias`, each read as `bookingRowOf`
+ * expects it: uuids and enums as text.
+ *
+ * @example
+ * bookingColumnsSql("b", ["id", "mode"]); // 'b."id"::text AS "id", b."mode"::text AS "mode"'
+ */
+export function bookingColumnsSql(alias: string, columns: readonly BookingColumn[]): string {
+  return columns.map((name) => (NATIVE_TYPES.has(BOOKING_COLUMNS[name]) ? `${alias}."${name}"` : `${alias}."${name}"::text AS "${name}"`)).join(", ");
+}
+
+/**
  * The select list of a whole `BookingRow` from the booking row (or CTE) `alias`: every column,
  * the organisation's name and the interpreter as correlated subqueries. Subqueries rather than
  * joins, so the list also serves `SELECT … FOR UPDATE` and `RETURNING`. Read it with `bookingRowOf`.
@@ -48,11 +59,8 @@ export function bookingRowSql(alias: string): string {
   // Built once per alias (a handful): every booking statement of every request uses it.
   let list = selectLists.get(alias);
   if (list === undefined) {
-    const columns = Object.entries(BOOKING_COLUMNS).map(([name, type]) =>
-      NATIVE_TYPES.has(type) ? `${alias}."${name}"` : `${alias}."${name}"::text AS "${name}"`,
-    );
     list = [
-      ...columns,
+      bookingColumnsSql(alias, Object.keys(BOOKING_COLUMNS) as BookingColumn[]),
       `(SELECT o."name" FROM "Organisation" o WHERE o."id" = ${alias}."organisationId") AS "organisationName"`,
       `(SELECT json_build_object('id', i."id", 'name', i."name", 'phone', i."phone") FROM "Interpreter" i WHERE i."id" = ${alias}."interpreterId") AS "interpreter"`,
     ].join(", ");
@@ -72,32 +80,19 @@ export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
 }
 
 /**
- * `SELECT` of the booking `id` as `bookingRowSql` reads it (alias `b`), if the actor may see it:
+ * `SELECT` of the booking `id` as `bookingRowSql` reads it (alias `b`; or another select list of
+ * `b`), if the actor may see it:
  * requesters their own organisation's only; no actor (the system) and other roles every booking.
  * Null when the actor can see no booking at all (a requester key without an organisation).
  *
  * @example
  * const select = visibleBookingSql(id, actor); // then Prisma.sql`${select} FOR UPDATE`
  */
-export function visibleBookingSql(id: string, actor: Actor | undefined): Prisma.Sql | null {
+export function visibleBookingSql(id: string, actor: Actor | undefined, selectList = bookingRowSql("b")): Prisma.Sql | null {
   const requester = actor?.role === "requester";
   if (requester && !actor.organisationId) return null;
   const visible = requester ? Prisma.sql` AND b."organisationId" = ${actor.organisationId}::uuid` : Prisma.empty;
-  return Prisma.sql`SELECT ${Prisma.raw(bookingRowSql("b"))} FROM "Booking" b WHERE b."id" = ${id}::uuid${visible}`;
-}
-
-/**
- * Reads a booking as `bookingRowOf` returns it, without a lock, in one statement through `rows`
- * (e.g. `Database.rows`, past Prisma's query compiler: the candidates answer reads the booking
- * first); null when it does not exist or the actor may not see it (`visibleBookingSql`).
- *
- * @example
- * const row = await readBooking(db.rows, id, actor);
- */
-export async function readBooking(rows: <Row>(query: Prisma.Sql) => Promise<Row[]>, id: string, actor: Actor): Promise<BookingRow | null> {
-  const select = visibleBookingSql(id, actor);
-  const [raw] = select ? await rows<Record<string, unknown>>(select) : [];
-  return raw ? bookingRowOf(raw) : null;
+  return Prisma.sql`SELECT ${Prisma.raw(selectList)} FROM "Booking" b WHERE b."id" = ${id}::uuid${visible}`;
 }
 
 export interface ViewOptions {

@@ -1,3 +1,4 @@
+import type { Actor } from "../../auth/actor";
 import { rowsThroughPrisma } from "../../db/database";
 import type { SqlTx } from "../../db/sql-transaction";
 import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
@@ -6,12 +7,19 @@ import type { InterpreterFacts, JobFacts } from "../../domain/matching";
 import { fromLocal, toLocal } from "../../domain/pool-time";
 import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import type { BookingRow } from "./booking-view";
+import { bookingColumnsSql, visibleBookingSql, type BookingRow } from "./booking-view";
 
 type Db = SqlTx;
 const DAY_MS = 86_400_000;
 
-export function jobFactsOf(row: BookingRow): JobFacts {
+/** The columns of a booking the matching reads: `jobFactsOf`'s and the place's postcode. */
+const JOB_COLUMNS = ["id", "language", "dialect", "startsAt", "endsAt", "mode", "topic", "sensitive", "genderPreference", "genderRequired", "organisationId", "postcode"] as const;
+const JOB_SELECT = bookingColumnsSql("b", JOB_COLUMNS);
+
+export type JobRow = Pick<BookingRow, (typeof JOB_COLUMNS)[number]>;
+
+/** What the matching rules need to know about a job, from its booking row. @example jobFactsOf(row).language; // "ar" */
+export function jobFactsOf(row: JobRow): JobFacts {
   return {
     id: row.id,
     language: row.language,
@@ -27,6 +35,20 @@ export function jobFactsOf(row: BookingRow): JobFacts {
         : null,
     organisationId: row.organisationId,
   };
+}
+
+/**
+ * A job as the matching reads it, in one statement through `rows` (`Database.rows`), if the actor
+ * may see the booking (`visibleBookingSql`); null otherwise. Only the columns the matching needs:
+ * a whole booking row is 42 columns and two lookups more, which the candidates answer never shows.
+ *
+ * @example
+ * const job = await readJob(db.rows, id, actor); // { language: "ar", …, postcode: "52349" }
+ */
+export async function readJob(rows: <Row>(query: Prisma.Sql) => Promise<Row[]>, id: string, actor: Actor): Promise<(JobFacts & { postcode: string | null }) | null> {
+  const select = visibleBookingSql(id, actor, JOB_SELECT);
+  const [row] = select ? await rows<JobRow>(select) : [];
+  return row ? { ...jobFactsOf(row), postcode: row.postcode } : null;
 }
 
 export const PROFILE_SELECT = {
