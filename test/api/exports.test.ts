@@ -351,6 +351,37 @@ describe("finance exports", () => {
     });
   });
 
+  describe("a batch across the New Year", () => {
+    it("allowances.csv counts each row against the cap of its service date's local year", async () => {
+      // A cap of 30 EUR: the second 20 EUR of a year passes it. 00:30 on New Year's Day in Berlin
+      // is still 31 December in UTC: it starts 2027's count, not the third of 2026.
+      const capped = await createTestContext({ config: { ...CONFIG, ALLOWANCE_YEARLY_CAPS: "2026:3000" }, deps: { db: own!.db } });
+      const org = await organisation();
+      const person = await interpreter({ name: "Nour Jahreswechsel" });
+      const starts = ["2026-12-31T18:00:00+01:00", "2027-01-01T00:30:00+01:00", "2027-01-01T10:00:00+01:00"];
+      const allowances = [];
+      for (const startsAt of starts) allowances.push(await completedJob(org.id, person, startsAt, { outcome: "done" }, { context: capped }));
+      expect(allowances.map((allowance) => [allowance.year, allowance.amountCents])).toEqual([[2026, 2000], [2027, 2000], [2027, 2000]]);
+      capped.clock.set("2027-01-02T08:00:00.000Z");
+      let batch: Batch;
+      try {
+        const response = await capped.finance.post("/v1/exports", { organisationId: org.id });
+        expect(response.status, JSON.stringify(response.body)).toBe(201);
+        batch = response.body;
+      } finally {
+        capped.clock.set(NOW);
+      }
+      const response = await capped.app.request(`/v1/exports/${batch.id}/allowances.csv`, { headers: { authorization: `Bearer ${capped.finance.key}` } });
+      expect(response.status).toBe(200);
+      const records = parse(Buffer.from(await response.arrayBuffer()), { bom: true, delimiter: ";", columns: true }) as Record<string, string>[];
+      expect(records.map((record) => [record["Einsatz-Nr."], record.Datum, record["Über Jahresgrenze"]])).toEqual([
+        [allowances[0]!.bookingCode, "31.12.2026", "nein"],
+        [allowances[1]!.bookingCode, "01.01.2027", "nein"],
+        [allowances[2]!.bookingCode, "01.01.2027", "ja"],
+      ]);
+    });
+  });
+
   describe("the batch files", () => {
     const ORG_NAME = "Jugendamt Düren – Außenstelle Süd";
     const COST_CENTRE = "KST 51.10";
