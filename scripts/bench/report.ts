@@ -12,7 +12,8 @@ import { formatTable, growth, ratio, show } from "./stats";
 export interface DatabaseReport {
   database: string;
   seedSeconds: number;
-  pipeline?: { ours: PipelineResult; floor: PipelineResult; ratioToFloor: number | null; connections: number };
+  /** `cpuRatioToFloor`: the floor's CPU per pipeline ÷ ours (`cpuRatio`), the ratio the CPU allows. */
+  pipeline?: { ours: PipelineResult; floor: PipelineResult; ratioToFloor: number | null; cpuRatioToFloor?: number | null; connections: number };
   /** `busy`: the large pool again, for a job whose candidates all served in the 30 days before it. */
   candidates?: { small: CandidatesResult; large: CandidatesResult; growth: number | null; busy?: CandidatesResult };
   export?: { batchId: string; allowances: number; files: FileResult[] };
@@ -40,9 +41,28 @@ export function machine(): Machine {
   };
 }
 
-/** Fills in the derived numbers: the ratio to the floor and the growth of the ranking's p50. @example withDerived(report).pipeline?.ratioToFloor; */
+/**
+ * The floor's CPU per pipeline, all metered parties together, as a share of ours: on two cores
+ * that the server, the database and the load generator share, pipelines per second follow the CPU
+ * each pipeline costs, so this is the ratio to the floor that the CPU allows. A measured ratio close
+ * to it says the CPU decides, not waiting. Null unless both sides were metered alike (the database's
+ * CPU counted on both sides or on neither).
+ *
+ * @example cpuRatio({ server: 5000, database: 5000, loadGenerator: 1000 }, 1000, { server: 1000, database: 3000, loadGenerator: 400 }, 1000); // 0.4
+ */
+export function cpuRatio(ours: CpuUse | undefined, oursUnits: number, floor: CpuUse | undefined, floorUnits: number): number | null {
+  if (!ours || !floor || (ours.database === null) !== (floor.database === null)) return null;
+  const perUnit = (cpu: CpuUse, units: number) => (cpu.server === null || units <= 0 ? null : (cpu.server + (cpu.database ?? 0) + cpu.loadGenerator) / units);
+  return ratio(perUnit(floor, floorUnits), perUnit(ours, oursUnits));
+}
+
+/** Fills in the derived numbers: the ratios to the floor and the growth of the ranking's p50. @example withDerived(report).pipeline?.ratioToFloor; */
 export function withDerived(report: DatabaseReport): DatabaseReport {
-  if (report.pipeline) report.pipeline.ratioToFloor = ratio(report.pipeline.ours.pipelinesPerSecond, report.pipeline.floor.pipelinesPerSecond);
+  if (report.pipeline) {
+    const { ours, floor } = report.pipeline;
+    report.pipeline.ratioToFloor = ratio(ours.pipelinesPerSecond, floor.pipelinesPerSecond);
+    report.pipeline.cpuRatioToFloor = cpuRatio(ours.cpuMs, ours.pipelines, floor.cpuMs, floor.pipelines);
+  }
   if (report.candidates) report.candidates.growth = growth(report.candidates.small.http.latencyMs.p50, report.candidates.large.http.latencyMs.p50);
   return report;
 }
@@ -72,6 +92,7 @@ export function table(report: DatabaseReport): string {
     for (const [name, result] of [["P1 CPU per pipeline (ours)", pipeline.ours], ["P1 CPU per pipeline (floor)", pipeline.floor]] as const) {
       if (result.cpuMs) rows.push([name, cpuShare(result.cpuMs, result.pipelines), "", ""]);
     }
+    if (pipeline.cpuRatioToFloor != null) rows.push(["P1 CPU ratio (floor ÷ ours)", `${show(pipeline.cpuRatioToFloor, 3)} (the ratio the CPU per pipeline allows)`, "", ""]);
   }
   if (candidates) {
     for (const result of [candidates.small, candidates.large]) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cpuTicksOfStat, stealOfStat } from "../../scripts/bench/cpu";
-import { cpuShare } from "../../scripts/bench/report";
+import { cpuRatio, cpuShare } from "../../scripts/bench/report";
 import { formatTable, growth, percentile, perSecond, ratio, show, summarise } from "../../scripts/bench/stats";
 
 describe("benchmark statistics", () => {
@@ -63,6 +63,19 @@ describe("benchmark statistics", () => {
     expect(stealOfStat("cpu  100 0 50 800 10 0 5 35 40 0\n")).toEqual({ steal: 35, total: 1000 });
     expect(stealOfStat("intr 1 2 3\n")).toBeNull();
     expect(stealOfStat("cpu  1 2 3\n")).toBeNull();
+  });
+
+  it("gives the floor's CPU per pipeline as a share of ours, when both were metered alike", () => {
+    const ours = { server: 5000, database: 5000, loadGenerator: 1000 };
+    const floor = { server: 1000, database: 3000, loadGenerator: 400 };
+    expect(cpuRatio(ours, 1000, floor, 1000)).toBe(0.4);
+    // Per pipeline: the floor ran twice as many for the same CPU.
+    expect(cpuRatio(ours, 1000, floor, 2000)).toBe(0.2);
+    expect(cpuRatio({ server: 3000, database: null, loadGenerator: 300 }, 100, { server: 660, database: null, loadGenerator: 66 }, 100)).toBe(0.22);
+    expect(cpuRatio(ours, 1000, { ...floor, database: null }, 1000)).toBeNull();
+    expect(cpuRatio(undefined, 1000, floor, 1000)).toBeNull();
+    expect(cpuRatio(ours, 0, floor, 1000)).toBeNull();
+    expect(cpuRatio({ ...ours, server: null }, 1000, floor, 1000)).toBeNull();
   });
 
   it("gives the CPU time per pipeline or reply by party", () => {
