@@ -1,6 +1,8 @@
 // The floor of the booking pipeline benchmark: the same three steps (create a booking, list
 // candidates by language, assign one) as raw SQL on the same database driver, with no ORM, no
 // validation, no auth and no rules. Our server's throughput is reported as a share of this one's.
+// Also the floor of the SMS replies (P4): a JA or NEIN with its job code, answered with the same
+// writes in one transaction — no signature check, no rules, the next wave simply the next speakers.
 // Run by the benchmark as its own process: DATABASE_URL (pg Pool) or DATA_DIR (PGlite), PORT, HOST.
 import path from "node:path";
 import { serve } from "@hono/node-server";
@@ -103,6 +105,55 @@ const app = new Hono()
       return booking;
     });
     return row ? c.json(row, 200) : c.json({ error: "not found" }, 404);
+  })
+  .post("/v1/sms/inbound", async (c) => {
+    const form = await c.req.parseBody();
+    const [word, code] = String(form.Body ?? "").trim().split(/\s+/);
+    const accept = word?.toUpperCase() === "JA";
+    const reply = await driver.transaction(async (query) => {
+      const [offer] = await query(
+        `SELECT o."id"::text AS "id", b."id"::text AS "bookingId", b."language", o."interpreterId"::text AS "interpreterId"
+         FROM "Offer" o JOIN "Booking" b ON b."id" = o."bookingId" JOIN "Interpreter" i ON i."id" = o."interpreterId"
+         WHERE b."code" = $1 AND i."phone" = $2 AND o."status" = 'pending' FOR UPDATE OF o, b`,
+        [code, form.From],
+      );
+      const text = !offer ? "Kein offenes Angebot." : accept ? `Bestätigt: Einsatz ${code}` : `Danke, Ihre Absage für Einsatz ${code}`;
+      if (offer && accept) {
+        await query(`UPDATE "Offer" SET "status" = 'accepted', "respondedAt" = now() WHERE "id" = $1::uuid`, [offer.id]);
+        await query(
+          `WITH assigned AS (UPDATE "Booking" SET "status" = 'assigned', "interpreterId" = $2::uuid, "assignedAt" = now(), "updatedAt" = now() WHERE "id" = $1::uuid)
+           INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "action", "fromStatus", "toStatus") VALUES (gen_random_uuid(), $1::uuid, now(), 'sms', 'assigned', 'offered', 'assigned')`,
+          [offer.bookingId, offer.interpreterId],
+        );
+      } else if (offer) {
+        await query(
+          `WITH declined AS (UPDATE "Offer" SET "status" = 'declined', "respondedAt" = now() WHERE "id" = $1::uuid)
+           INSERT INTO "BookingEvent" ("id", "bookingId", "at", "actorType", "action") VALUES (gen_random_uuid(), $2::uuid, now(), 'sms', 'offer_declined')`,
+          [offer.id, offer.bookingId],
+        );
+        // The next wave: the next three speakers of the language not yet asked, an SMS and an offer each.
+        await query(
+          `WITH next AS (
+             SELECT l."interpreterId", i."phone" FROM "InterpreterLanguage" l JOIN "Interpreter" i ON i."id" = l."interpreterId"
+             WHERE l."code" = $2 AND i."active" AND NOT EXISTS (SELECT 1 FROM "Offer" o WHERE o."bookingId" = $1::uuid AND o."interpreterId" = l."interpreterId")
+             ORDER BY l."interpreterId" LIMIT 3),
+           sms AS (
+             INSERT INTO "SmsMessage" ("id", "direction", "to", "body", "status", "purpose", "bookingId", "interpreterId", "nextAttemptAt", "createdAt")
+             SELECT gen_random_uuid(), 'outbound', next."phone", 'Einsatz angeboten', 'queued', 'offer', $1::uuid, next."interpreterId", now(), now() FROM next
+             RETURNING "id", "interpreterId")
+           INSERT INTO "Offer" ("id", "bookingId", "interpreterId", "wave", "status", "createdAt", "expiresAt", "messageId")
+           SELECT gen_random_uuid(), $1::uuid, sms."interpreterId", 2, 'pending', now(), now() + interval '1 day', sms."id" FROM sms`,
+          [offer.bookingId, offer.language],
+        );
+      }
+      await query(
+        `INSERT INTO "SmsMessage" ("id", "direction", "to", "from", "body", "status", "providerSid", "purpose", "bookingId", "interpreterId", "replyBody", "createdAt")
+         VALUES (gen_random_uuid(), 'inbound', $1, $2, $3, 'received', $4, 'reply', $5::uuid, $6::uuid, $7, now())`,
+        [form.To, form.From, form.Body, form.MessageSid, offer?.bookingId ?? null, offer?.interpreterId ?? null, text],
+      );
+      return text;
+    });
+    return c.body(`<?xml version="1.0" encoding="UTF-8"?><Response><Message>${reply}</Message></Response>`, 200, { "content-type": "text/xml" });
   })
   .onError((error, c) => c.json({ error: String(error) }, 500));
 

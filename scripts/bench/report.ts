@@ -18,6 +18,9 @@ export interface DatabaseReport {
   candidates?: { small: CandidatesResult; large: CandidatesResult; growth: number | null; busy?: CandidatesResult };
   export?: { batchId: string; allowances: number; files: FileResult[] };
   sms?: SmsResult;
+  /** The same replies answered by the floor server (raw SQL, the same writes); `smsRatioToFloor`: ours ÷ its replies per second. */
+  smsFloor?: SmsResult;
+  smsRatioToFloor?: number | null;
 }
 
 export interface Machine {
@@ -63,6 +66,7 @@ export function withDerived(report: DatabaseReport): DatabaseReport {
     report.pipeline.ratioToFloor = ratio(ours.pipelinesPerSecond, floor.pipelinesPerSecond);
     report.pipeline.cpuRatioToFloor = cpuRatio(ours.cpuMs, ours.pipelines, floor.cpuMs, floor.pipelines);
   }
+  if (report.sms && report.smsFloor) report.smsRatioToFloor = ratio(report.sms.repliesPerSecond, report.smsFloor.repliesPerSecond);
   if (report.candidates) report.candidates.growth = growth(report.candidates.small.http.latencyMs.p50, report.candidates.large.http.latencyMs.p50);
   return report;
 }
@@ -112,6 +116,12 @@ export function table(report: DatabaseReport): string {
     rows.push(["P4 SMS replies", `${show(sms.repliesPerSecond)} replies/s (${sms.replies}, non-2xx ${sms.http.non2xx})`, `${ms(sms.http.latencyMs.p50)} / ${ms(sms.http.latencyMs.p99)}`, "≥ 2,000/s"]);
     if (sms.cpuMs) rows.push(["P4 CPU per reply", cpuShare(sms.cpuMs, sms.replies), "", ""]);
     if (sms.waves) rows.push(["P4 incl. the NEINs' next waves", `${show(sms.waves.repliesPerSecondWithWaves)} replies/s (last wave ${sms.waves.doneAfterLastAnswerMs ?? "–"} ms after the last answer)`, "", ""]);
+  }
+  const floor = report.smsFloor;
+  if (floor) {
+    rows.push(["P4 SMS replies (floor)", `${show(floor.repliesPerSecond)} replies/s (${floor.replies}, non-2xx ${floor.http.non2xx})`, `${ms(floor.http.latencyMs.p50)} / ${ms(floor.http.latencyMs.p99)}`, ""]);
+    if (floor.cpuMs) rows.push(["P4 CPU per reply (floor)", cpuShare(floor.cpuMs, floor.replies), "", ""]);
+    rows.push(["P4 ratio to floor", show(report.smsRatioToFloor, 3), "", ""]);
   }
   return `${report.database} (seeding ${show(report.seedSeconds, 0)} s)\n${formatTable(["scenario", "result", "latency p50 / p99", "target"], rows)}`;
 }

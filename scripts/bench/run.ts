@@ -90,13 +90,15 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
     // third of the time (P4 was 84 s of an 11-minute run on a slow VM phase).
     const perInterpreter = target.kind === "embedded" ? Math.ceil(SIZES.smsPerInterpreter / 3) : SIZES.smsPerInterpreter;
     const offers = await seed.seedPendingOffers(session, { organisationId, interpreters: SIZES.smsInterpreters, perInterpreter, firstDay: 10 }, progress);
+    // As many for the floor's replies, on other days (its yeses must not clash with ours).
+    const floorOffers = only.has("p4") ? await seed.seedPendingOffers(session, { organisationId, interpreters: SIZES.smsInterpreters, perInterpreter, firstDay: 40, series: 1 }, progress) : [];
     const smallJob = await seed.seedOpenBooking(session, organisationId, "ar", 100, 0);
     const largeJob = await seed.seedOpenBooking(session, organisationId, "ar", 101, 1);
     // In 3 days: everyone in the pool served in the 30 days before it (one job a week each), so
     // the ranking reads every candidate's recent history — the busy case.
     const busyJob = await seed.seedOpenBooking(session, organisationId, "ar", 3, 2);
     await seed.analyse(session);
-    return { organisationId, offers, smallJob, largeJob, busyJob };
+    return { organisationId, offers, floorOffers, smallJob, largeJob, busyJob };
   });
   stop();
 
@@ -138,6 +140,17 @@ async function benchDatabase(target: BenchTarget, twilio: FakeTwilio): Promise<D
       const warm = await warmUp(floorServer.baseUrl, "", seeded.organisationId, slotsUsed);
       report.pipeline.floor = await metered(floorServer, target, () => runPipeline(floorServer.baseUrl, "", { organisationId: seeded.organisationId, connections: CONNECTIONS.pipeline, durationSeconds: SIZES.pipelineSeconds, firstSlot: slotsUsed + warm }));
       progress(`${report.pipeline.floor.pipelinesPerSecond} pipelines/s, ${report.pipeline.floor.failedPipelines} failed`);
+    } finally {
+      await floorServer.stop();
+    }
+  }
+
+  if (only.has("p4") && report.sms) {
+    step(`P4 floor (raw SQL): ${seeded.floorOffers.length.toLocaleString("en")} JA/NEIN, ${CONNECTIONS.sms} at a time`);
+    const floorServer = await startFloor(targetEnv(target));
+    try {
+      report.smsFloor = await metered(floorServer, target, () => runSmsReplies(floorServer.baseUrl, prepareReplies(seeded.floorOffers, randomBytes(4).toString("hex")), CONNECTIONS.sms));
+      progress(`${report.smsFloor.repliesPerSecond} replies/s; answers ${JSON.stringify(report.smsFloor.answers)}`);
     } finally {
       await floorServer.stop();
     }

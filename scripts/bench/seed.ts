@@ -196,30 +196,36 @@ export interface PendingOffer {
 /**
  * Offered phone jobs with one pending offer each: interpreters [0, interpreters) get
  * `perInterpreter` jobs on different days from `firstDay` on, in their own language; the job
- * codes (6 digits from 100000) are unique among active bookings. Returns who may answer what.
+ * codes (6 digits from 100000; series 1, for the floor, from 500000) are unique among active
+ * bookings. Returns who may answer what. Series of different `firstDay`s never share a day, so
+ * their yeses never clash.
  *
  * @example
  * const offers = await seedPendingOffers(session, { organisationId, interpreters: 300, perInterpreter: 10, firstDay: 10 }, log);
  */
 export async function seedPendingOffers(
   session: SqlSession,
-  plan: { organisationId: string; interpreters: number; perInterpreter: number; firstDay: number },
+  plan: { organisationId: string; interpreters: number; perInterpreter: number; firstDay: number; series?: 0 | 1 },
   progress: Progress,
 ): Promise<PendingOffer[]> {
   const count = plan.interpreters * plan.perInterpreter;
+  const series = plan.series ?? 0;
+  if (count > 400_000) throw new RangeError("at most 400,000 offers per series: their codes would run into the next series");
+  const firstCode = 100_000 + series * 400_000;
+  const [bookingPrefix, offerPrefix] = [`2100000${series}`, `4000000${series}`];
   const interpreter = `(k % ${plan.interpreters})`;
   const start = `date_trunc('day', now()) + make_interval(days => (${plan.firstDay} + k / ${plan.interpreters})::int, hours => 9)`;
   const language = `(ARRAY[${LANGUAGES.map((code) => `'${code}'`).join(",")}])[1 + ${interpreter} % ${LANGUAGES.length}]`;
-  await chunked("offered jobs", 0, count, progress, [session], async (session, from, to) => {
+  await chunked(series === 0 ? "offered jobs" : "offered jobs (floor)", 0, count, progress, [session], async (session, from, to) => {
     await bulkInsert(session, `
       INSERT INTO "Booking" ("id", "code", "organisationId", "language", "startsAt", "endsAt", "durationMinutes", "mode", "status", "createdAt", "updatedAt")
-      SELECT ${idSql("21000000", "k")}, (100000 + k)::text, '${plan.organisationId}', ${language}, s, s + interval '60 minutes', 60, 'phone', 'offered', now(), now()
+      SELECT ${idSql(bookingPrefix, "k")}, (${firstCode} + k)::text, '${plan.organisationId}', ${language}, s, s + interval '60 minutes', 60, 'phone', 'offered', now(), now()
       FROM generate_series(${from}, ${to - 1}) AS k, LATERAL (SELECT ${start} AS s) AS t;
       INSERT INTO "Offer" ("id", "bookingId", "interpreterId", "wave", "status", "createdAt", "expiresAt")
-      SELECT ${idSql("40000000", "k")}, ${idSql("21000000", "k")}, ${idSql("10000000", interpreter)}, 1, 'pending', now(), now() + interval '1 day'
+      SELECT ${idSql(offerPrefix, "k")}, ${idSql(bookingPrefix, "k")}, ${idSql("10000000", interpreter)}, 1, 'pending', now(), now() + interval '1 day'
       FROM generate_series(${from}, ${to - 1}) AS k`);
   });
-  return Array.from({ length: count }, (_, k) => ({ phone: interpreterPhone(k % plan.interpreters), code: String(100000 + k) }));
+  return Array.from({ length: count }, (_, k) => ({ phone: interpreterPhone(k % plan.interpreters), code: String(firstCode + k) }));
 }
 
 /** An open phone job in `language` `daysAhead` days from now at 10:00 UTC; returns its id. @example await seedOpenBooking(session, organisationId, "ar", 100, 0); */

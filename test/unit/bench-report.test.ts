@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cpuTicksOfStat, stealOfStat } from "../../scripts/bench/cpu";
-import { cpuRatio, cpuShare } from "../../scripts/bench/report";
+import { cpuRatio, cpuShare, table, withDerived, type DatabaseReport } from "../../scripts/bench/report";
 import { formatTable, growth, percentile, perSecond, ratio, show, summarise } from "../../scripts/bench/stats";
 
 describe("benchmark statistics", () => {
@@ -76,6 +76,15 @@ describe("benchmark statistics", () => {
     expect(cpuRatio(undefined, 1000, floor, 1000)).toBeNull();
     expect(cpuRatio(ours, 0, floor, 1000)).toBeNull();
     expect(cpuRatio({ ...ours, server: null }, 1000, floor, 1000)).toBeNull();
+  });
+
+  it("gives P4's replies per second as a share of the floor's, and shows both", () => {
+    const replies = (repliesPerSecond: number) =>
+      ({ replies: 3000, repliesPerSecond, answers: {}, http: { latencyMs: { p50: 30, p99: 70 }, non2xx: 0 } }) as unknown as NonNullable<DatabaseReport["sms"]>;
+    const report = withDerived({ database: "PostgreSQL", seedSeconds: 1, sms: replies(230), smsFloor: replies(460) });
+    expect(report.smsRatioToFloor).toBe(0.5);
+    expect(table(report)).toMatch(/P4 SMS replies \(floor\)\s+460\.0 replies\/s[^\n]*\n.*P4 ratio to floor\s+0\.500/s);
+    expect(withDerived({ database: "PostgreSQL", seedSeconds: 1, sms: replies(230) }).smsRatioToFloor).toBeUndefined();
   });
 
   it("gives the CPU time per pipeline or reply by party", () => {
