@@ -105,12 +105,13 @@ interface FactsRow {
   qualification: InterpreterFacts["qualification"];
   homePostcode: string | null;
   active: boolean;
-  modes: InterpreterFacts["modes"];
+  /** The modes, comma-separated (`MODES_SQL`). */
+  modes: string;
   maxAssignmentsPerMonth: number | null;
   maxTravelKm: number | null;
   languages: Json<InterpreterFacts["languages"]>;
-  /** Each slot as one number (`SLOT_SQL`): int arrays read the same on every driver. */
-  slots: number[];
+  /** Each slot as one number, comma-separated (`SLOT_SQL`). */
+  slots: string;
   absences: Json<InterpreterFacts["absences"]>;
   blockReason: string | null;
   assignments: Json<{ bookingId: string; code: string; startsAt: number; endsAt: number; mode: InterpreterFacts["modes"][number] }[]>;
@@ -124,18 +125,28 @@ interface FactsRow {
  * PostgreSQL builds an int array of a person's slots for a fraction of what seven JSON objects
  * cost (0.12 ms of the 0.45 ms facts of 21 people; RESULTS.md, fix 27). The condition is the
  * CHECK every slot meets, stated so the planner uses the covering index "AvailabilitySlot_weekly_idx".
+ * The array travels as one comma-separated text (no slots: ''), like the modes (`MODES_SQL`): pg
+ * parses array columns a character at a time, with an object per character — a tenth of all the
+ * memory a booking pipeline allocated (RESULTS.md, fix 43) — and text reads the same on every driver.
  */
-const SLOT_SQL = Prisma.raw(`COALESCE((SELECT array_agg(s."weekday" * 100000000 + s."fromMinute" * 10000 + s."toMinute")
-                FROM "AvailabilitySlot" s WHERE s."interpreterId" = i."id" AND s."fromMinute" < s."toMinute"), '{}')`);
+const SLOT_SQL = Prisma.raw(`COALESCE((SELECT array_to_string(array_agg(s."weekday" * 100000000 + s."fromMinute" * 10000 + s."toMinute"), ',')
+                FROM "AvailabilitySlot" s WHERE s."interpreterId" = i."id" AND s."fromMinute" < s."toMinute"), '')`);
+const MODES_SQL = Prisma.raw(`array_to_string(i."modes", ',')`);
+
+/** The items of a comma-separated list ('' for none). */
+const listItems = (text: string): string[] => (text === "" ? [] : text.split(","));
 
 /**
  * The slots of `SLOT_SQL` back as objects.
  *
  * @example
- * slotsOf([100000000 * 2 + 480 * 10000 + 1020]); // [{ weekday: 2, fromMinute: 480, toMinute: 1020 }]
+ * slotsOf(String(100000000 * 2 + 480 * 10000 + 1020)); // [{ weekday: 2, fromMinute: 480, toMinute: 1020 }]
  */
-export function slotsOf(encoded: readonly number[]): WeeklySlot[] {
-  return encoded.map((value) => ({ weekday: Math.floor(value / 100_000_000), fromMinute: Math.floor(value / 10_000) % 10_000, toMinute: value % 10_000 }));
+export function slotsOf(encoded: string): WeeklySlot[] {
+  return listItems(encoded).map((item) => {
+    const value = Number(item);
+    return { weekday: Math.floor(value / 100_000_000), fromMinute: Math.floor(value / 10_000) % 10_000, toMinute: value % 10_000 };
+  });
 }
 
 /** A json column as the driver hands it over: parsed already, or (some adapters) as text. */
@@ -184,7 +195,7 @@ export async function loadInterpreterFacts(
   const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
   const rows = await reader.rows<FactsRow>(Prisma.sql`
     SELECT i."id"::text AS "id", i."name", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
-      i."active", i."modes"::text[] AS "modes", i."maxAssignmentsPerMonth", i."maxTravelKm",
+      i."active", ${MODES_SQL} AS "modes", i."maxAssignmentsPerMonth", i."maxTravelKm",
       COALESCE((SELECT json_agg(json_build_object('code', l."code", 'dialect', l."dialect", 'level', l."level") ORDER BY l."id")
                 FROM "InterpreterLanguage" l WHERE l."interpreterId" = i."id"), '[]') AS "languages",
       ${SLOT_SQL} AS "slots",
@@ -217,7 +228,7 @@ export async function loadInterpreterFacts(
       active: row.active,
       gender: row.gender,
       qualification: row.qualification,
-      modes: row.modes,
+      modes: listItems(row.modes) as InterpreterFacts["modes"],
       languages,
       slots: slotsOf(row.slots),
       absences: parsed(row.absences),
