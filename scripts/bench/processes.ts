@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { npmStartCommand } from "../lib/npm-start";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -106,13 +107,17 @@ export function startProcess(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 
 /**
  * Starts the real server on a target plus extra settings; with `profileDir`, V8 writes a CPU
  * profile of the server's whole life there when it exits (`--profile`; read it with
- * `scripts/bench/profile-summary.ts` or Chrome's DevTools).
+ * `scripts/bench/profile-summary.ts` or Chrome's DevTools); with `allocationDir`, a profile of
+ * where it allocated memory, garbage included (`--alloc-profile`; `scripts/bench/alloc-summary.ts`).
  *
  * @example await startServer({ ...targetEnv(target), BOOTSTRAP_API_KEY: key });
  */
-export function startServer(env: Record<string, string>, profileDir?: string): Promise<BenchProcess> {
+export function startServer(env: Record<string, string>, profileDir?: string, allocationDir?: string): Promise<BenchProcess> {
   const { flags, entry } = npmStartCommand();
-  return startProcess(entry, serverEnv(env), 120_000, [...flags, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])]);
+  const cpu = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  // The allocation sampler (scripts/bench/alloc-sampler.mjs) is loaded before the server and writes at its exit.
+  const allocations = allocationDir ? ["--import", pathToFileURL(path.join(import.meta.dirname, "alloc-sampler.mjs")).href] : [];
+  return startProcess(entry, serverEnv({ ...env, ...(allocationDir ? { ALLOC_PROFILE_DIR: allocationDir } : {}) }), 120_000, [...flags, ...cpu, ...allocations]);
 }
 
 /** Starts the floor server (scripts/bench/floor-server.ts) on the same database. @example await startFloor(targetEnv(target)); */

@@ -3,6 +3,7 @@
 // time by package (our src/, Prisma, pg, PGlite, Hono, zod, Node itself …), the functions with
 // the most self time, and the functions of src/ with the most total time (callees included).
 import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
 interface ProfileNode {
   id: number;
@@ -80,4 +81,5 @@ function main() {
   print("Total time of src/ functions (callees included)", ours, top);
 }
 
-main();
+// Run as a script, not when another script borrows `packageOf`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

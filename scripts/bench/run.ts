@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres] [-- --profile] [-- --keep]`:
+// `npm run bench [-- --quick] [-- --only=p1,p2,p3,p4] [-- --database=embedded|postgres] [-- --profile] [-- --alloc-profile] [-- --keep]`:
 // starts the real server as its own process on a freshly seeded database and measures the
 // booking pipeline (P1, against a raw-SQL floor), candidate ranking at scale (P2), finance
 // exports (P3) and SMS replies (P4). Runs on the embedded database and, when BENCH_DATABASE_URL
@@ -24,7 +24,9 @@ const databaseArg = args.find((arg) => arg.startsWith("--database="))?.slice(11)
 // CPU profiles of every server start (one .cpuprofile per process) in bench-results/profiles/<run>/.
 // Keep the seeded database (or data folder) for looking at plans afterwards; its name is printed.
 const keep = args.includes("--keep");
-const profileDir = args.includes("--profile") ? path.resolve(import.meta.dirname, "../../bench-results/profiles", new Date().toISOString().replace(/[:.]/g, "-")) : undefined;
+const runStamp = new Date().toISOString().replace(/[:.]/g, "-");
+const profileDir = args.includes("--profile") ? path.resolve(import.meta.dirname, "../../bench-results/profiles", runStamp) : undefined;
+const allocationDir = args.includes("--alloc-profile") ? path.resolve(import.meta.dirname, "../../bench-results/allocations", runStamp) : undefined;
 
 const SIZES = quick
   ? { small: { interpreters: 1_000, assignments: 10_000 }, large: { interpreters: 10_000, assignments: 100_000 }, pipelineSeconds: 6, candidatesSeconds: 2, warmUpSeconds: 2, smsInterpreters: 100, smsPerInterpreter: 5 }
@@ -46,7 +48,7 @@ async function withSession<T>(target: BenchTarget, work: (session: Awaited<Retur
 }
 
 async function withServer<T>(target: BenchTarget, twilio: FakeTwilio, work: (server: BenchProcess) => Promise<T>): Promise<T> {
-  const server = await startServer({ ...targetEnv(target), ...SMS_CONFIG, ...EXPORT_CONFIG, TWILIO_API_BASE_URL: twilio.baseUrl, BOOTSTRAP_API_KEY }, profileDir);
+  const server = await startServer({ ...targetEnv(target), ...SMS_CONFIG, ...EXPORT_CONFIG, TWILIO_API_BASE_URL: twilio.baseUrl, BOOTSTRAP_API_KEY }, profileDir, allocationDir);
   try {
     return await work(server);
   } finally {
@@ -233,6 +235,7 @@ async function main() {
   const file = writeJson({ quick, machine: info, sizes: { ...SIZES, connections: CONNECTIONS }, databases, startedAt, finishedAt: new Date().toISOString() });
   process.stdout.write(`\n${databases.map(table).join("\n\n")}\n\nMachine: ${info.cores} × ${info.cpuModel}, ${info.memoryGb} GB, Node ${info.node}\nJSON: ${file}\n`);
   if (profileDir) process.stdout.write(`CPU profiles: ${profileDir} (summary: node --import tsx scripts/bench/profile-summary.ts <file>)\n`);
+  if (allocationDir) process.stdout.write(`Allocation profiles: ${allocationDir} (summary: node --import tsx scripts/bench/alloc-summary.ts <file> [--units=N])\n`);
 }
 
 main().catch((error: unknown) => {

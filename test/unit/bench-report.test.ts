@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { allocationsOf } from "../../scripts/bench/alloc-summary";
 import { cpuTicksOfStat, stealOfStat } from "../../scripts/bench/cpu";
 import { cpuRatio, cpuShare, table, withDerived, type DatabaseReport } from "../../scripts/bench/report";
 import { formatTable, growth, percentile, perSecond, ratio, show, summarise } from "../../scripts/bench/stats";
@@ -85,6 +86,22 @@ describe("benchmark statistics", () => {
     expect(report.smsRatioToFloor).toBe(0.5);
     expect(table(report)).toMatch(/P4 SMS replies \(floor\)\s+460\.0 replies\/s[^\n]*\n.*P4 ratio to floor\s+0\.500/s);
     expect(withDerived({ database: "PostgreSQL", seedSeconds: 1, sms: replies(230) }).smsRatioToFloor).toBeUndefined();
+  });
+
+  it("sums an allocation profile's bytes by package and by function, largest first", () => {
+    const node = (functionName: string, url: string, selfSize: number, children: ReturnType<typeof node>[] = []) => ({ callFrame: { functionName, url, lineNumber: 9 }, selfSize, children });
+    const head = node("(root)", "", 0, [
+      node("parseRow", "file:///r/node_modules/pg/lib/result.js", 300, [node("parseRow", "file:///r/node_modules/pg/lib/result.js", 200)]),
+      node("rankedPool", "file:///r/dist/server/server.mjs", 400, [node("", "", 100)]),
+    ]);
+    const { total, byPackage, byFunction } = allocationsOf(head);
+    expect(total).toBe(1000);
+    expect(byPackage).toEqual([["pg", 500], ["src/", 400], ["(vm)", 100]]);
+    expect(byFunction).toEqual([
+      ["parseRow node_modules/pg/lib/result.js:10", 500],
+      ["rankedPool dist/server/server.mjs:10", 400],
+      ["(anonymous) (native)", 100],
+    ]);
   });
 
   it("gives the CPU time per pipeline or reply by party", () => {
