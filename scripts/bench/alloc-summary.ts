@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { formatTable } from "./stats";
 import { packageOf } from "./profile-summary";
 
-interface AllocationNode {
+export interface AllocationNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
   children: AllocationNode[];

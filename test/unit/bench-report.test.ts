@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allocationsOf } from "../../scripts/bench/alloc-summary";
+import { allocationsOf, type AllocationNode } from "../../scripts/bench/alloc-summary";
 import { cpuTicksOfStat, stealOfStat } from "../../scripts/bench/cpu";
 import { cpuRatio, cpuShare, table, withDerived, type DatabaseReport } from "../../scripts/bench/report";
 import { formatTable, growth, percentile, perSecond, ratio, show, summarise } from "../../scripts/bench/stats";
@@ -89,7 +89,7 @@ describe("benchmark statistics", () => {
   });
 
   it("sums an allocation profile's bytes by package and by function, largest first", () => {
-    const node = (functionName: string, url: string, selfSize: number, children: ReturnType<typeof node>[] = []) => ({ callFrame: { functionName, url, lineNumber: 9 }, selfSize, children });
+    const node = (functionName: string, url: string, selfSize: number, children: AllocationNode[] = []): AllocationNode => ({ callFrame: { functionName, url, lineNumber: 9 }, selfSize, children });
     const head = node("(root)", "", 0, [
       node("parseRow", "file:///r/node_modules/pg/lib/result.js", 300, [node("parseRow", "file:///r/node_modules/pg/lib/result.js", 200)]),
       node("rankedPool", "file:///r/dist/server/server.mjs", 400, [node("", "", 100)]),
