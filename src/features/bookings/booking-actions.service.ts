@@ -72,7 +72,7 @@ export async function assignmentChange(
     (await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Interpreter" WHERE "id" = ${interpreterId}::uuid AND "erasedAt" IS NULL FOR UPDATE`).length > 0;
   if (!locked) throw options.unknownInterpreter();
   if (!canTransition(row.status, "assigned")) throw invalidTransition(row, "assigned");
-  const job = { ...jobFactsOf(row), postcode: row.postcode };
+  const job = jobFactsOf(row);
   const { facts } = await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [interpreterId] }, factsOptions);
   const unforced = evaluateInterpreter(job, facts[0]!, factsOptions);
   const verdict = evaluateInterpreter(job, facts[0]!, factsOptions, options.force ? { ignore: OVERRIDABLE_RULES } : {});
@@ -182,7 +182,7 @@ export function createBookingActionService(deps: BookingActionDeps) {
         }
         if (timeChanged && row.status === "assigned" && row.interpreterId) {
           await tx.$queryRaw`SELECT "id" FROM "Interpreter" WHERE "id" = ${row.interpreterId}::uuid FOR UPDATE`;
-          const job = { ...jobFactsOf(row), startsAt, endsAt, postcode: row.postcode };
+          const job = { ...jobFactsOf(row), startsAt, endsAt };
           const { facts } = await loadInterpreterFacts(readerIn(tx), job, { interpreterIds: [row.interpreterId] }, factsOptions);
           const clash = clashingAssignment(job, facts[0]?.assignments ?? [], factsOptions);
           if (clash) throw new ApiError("DOUBLE_BOOKING", `The assigned interpreter is not free at the new time (job ${clash.code}).`, { rule: "overlap" });

@@ -1,9 +1,9 @@
 import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
 import { compareRanked, factsThatCount, inRankingOrder, type RankingFacts } from "../../domain/candidate-score";
-import { evaluateInterpreter, rankCandidates, type InterpreterFacts, type JobFacts } from "../../domain/matching";
+import { evaluateInterpreter, rankCandidates, type InterpreterFacts } from "../../domain/matching";
 import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import { loadInterpreterFacts, type InterpreterProfile, type MatchingReader } from "./matching-facts";
+import { loadInterpreterFacts, type InterpreterProfile, type MatchingJob, type MatchingReader } from "./matching-facts";
 
 type Eligible = Extract<ReturnType<typeof evaluateInterpreter>, { eligible: true }>;
 const DAY_MS = 86_400_000;
@@ -50,7 +50,7 @@ interface RankedPool {
  */
 async function rankedPool(
   reader: MatchingReader,
-  job: JobFacts & { postcode: string | null },
+  job: MatchingJob,
   distancesOf: PostcodeDistances,
   contacts: boolean,
 ): Promise<RankedPool> {
@@ -131,7 +131,7 @@ export interface TopCandidatesQuery {
  */
 export async function findTopCandidates(
   reader: MatchingReader,
-  job: JobFacts & { postcode: string | null },
+  job: MatchingJob,
   query: TopCandidatesQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
 ): Promise<{ candidates: Eligible[]; profiles: Map<string, InterpreterProfile>; hasMore: boolean; phones: Map<string, string> }> {
@@ -179,7 +179,7 @@ const profileView = (profile: InterpreterProfile) => ({
  */
 export async function candidatesOf(
   reader: MatchingReader,
-  job: JobFacts & { postcode: string | null },
+  job: MatchingJob,
   query: { limit: number; includeExcluded: boolean },
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
 ) {

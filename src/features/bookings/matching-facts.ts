@@ -18,8 +18,11 @@ const JOB_SELECT = bookingColumnsSql("b", JOB_COLUMNS);
 
 export type JobRow = Pick<BookingRow, (typeof JOB_COLUMNS)[number]>;
 
-/** What the matching rules need to know about a job, from its booking row. @example jobFactsOf(row).language; // "ar" */
-export function jobFactsOf(row: JobRow): JobFacts {
+/** A job as the matching reads it: the facts of the rules and the place's postcode (on-site distances). */
+export type MatchingJob = JobFacts & { postcode: string | null };
+
+/** What the matching needs to know about a job, from its booking row. @example jobFactsOf(row).language; // "ar" */
+export function jobFactsOf(row: JobRow): MatchingJob {
   return {
     id: row.id,
     language: row.language,
@@ -34,6 +37,7 @@ export function jobFactsOf(row: JobRow): JobFacts {
         ? { gender: row.genderPreference, required: row.genderRequired }
         : null,
     organisationId: row.organisationId,
+    postcode: row.postcode,
   };
 }
 
@@ -45,10 +49,10 @@ export function jobFactsOf(row: JobRow): JobFacts {
  * @example
  * const job = await readJob(db.rows, id, actor); // { language: "ar", …, postcode: "52349" }
  */
-export async function readJob(rows: <Row>(query: Prisma.Sql) => Promise<Row[]>, id: string, actor: Actor): Promise<(JobFacts & { postcode: string | null }) | null> {
+export async function readJob(rows: <Row>(query: Prisma.Sql) => Promise<Row[]>, id: string, actor: Actor): Promise<MatchingJob | null> {
   const select = visibleBookingSql(id, actor, JOB_SELECT);
   const [row] = select ? await rows<JobRow>(select) : [];
-  return row ? { ...jobFactsOf(row), postcode: row.postcode } : null;
+  return row ? jobFactsOf(row) : null;
 }
 
 export const PROFILE_SELECT = {
@@ -166,7 +170,7 @@ const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(
  */
 export async function loadInterpreterFacts(
   reader: MatchingReader,
-  job: JobFacts & { postcode: string | null },
+  job: MatchingJob,
   query: FactsQuery,
   options: { travelBufferMinutes: number; distances: PostcodeDistances },
 ): Promise<{ facts: InterpreterFacts[]; profiles: Map<string, InterpreterProfile> }> {

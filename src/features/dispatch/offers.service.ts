@@ -91,7 +91,7 @@ export function createOfferService(deps: OfferDeps) {
         }
 
         const asked = new Set(offers.map((offer) => offer.interpreterId));
-        const job = { ...jobFactsOf(row), postcode: row.postcode };
+        const job = jobFactsOf(row);
         let chosen: string[];
         // The numbers of the automatic wave come with the ranking; named people are looked up.
         let phones: Map<string, string> | null = null;
