@@ -1,13 +1,10 @@
-import { ASSIGNMENT_STATUSES } from "../../domain/booking-lifecycle";
 import { compareRanked, factsThatCount, inRankingOrder, type RankingFacts } from "../../domain/candidate-score";
 import { evaluateInterpreter, rankCandidates, type InterpreterFacts } from "../../domain/matching";
 import { Prisma } from "../../generated/prisma/client";
 import type { PostcodeDistances } from "../postcodes/postcodes.service";
-import { loadInterpreterFacts, type InterpreterProfile, type MatchingJob, type MatchingReader } from "./matching-facts";
+import { heldBookingsSql, loadInterpreterFacts, recentHistorySql, type InterpreterProfile, type MatchingJob, type MatchingReader } from "./matching-facts";
 
 type Eligible = Extract<ReturnType<typeof evaluateInterpreter>, { eligible: true }>;
-const DAY_MS = 86_400_000;
-const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(", "));
 
 interface RankingRow {
   id: string;
@@ -40,10 +37,8 @@ interface RankedPool {
  * onto their language rows (the `person…` columns, kept by triggers; migration language_pool_copy).
  * The dialects they speak it in (a row per dialect, merged here: grouping in SQL
  * cost more than the rare extra row), the 30-day count and the last assignment
- * before the job. Those two need the person's history (index probes on Booking(interpreterId,
- * startsAt)) only if their latest assignment (`latestAssignmentAt`, kept by a trigger) lies within
- * the 30 days before the job or later: a count of the window, and the last assignment before the
- * job only when the latest lies after it. For everyone else — in a large pool most people — the
+ * before the job. Those two read the person's history only where their copied latest assignment
+ * says it can answer (`recentHistorySql`); for everyone else — in a large pool most people — the
  * column alone answers, so the statement costs little more than reading the pool.
  * The hard rules need much more (slots, absences, blocks, nearby assignments, month counts); those
  * are loaded only for the few people at the top of this order.
@@ -54,12 +49,12 @@ async function rankedPool(
   distancesOf: PostcodeDistances,
   contacts: boolean,
 ): Promise<RankedPool> {
-  const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
-  const held = Prisma.sql`x."interpreterId" = l."interpreterId" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
-  // Each probe is a scalar subquery under a CASE, so it runs only for the rows that need it: a
-  // lateral join with the condition as a one-time filter cost a (memoized) scan node per row of
-  // the pool even when filtered out, a quarter of the statement for a job whose pool had served
-  // no one in the 30 days before it (pgbench, 500 people: 1.9–2.2 → 1.4–1.6 ms; the same rows).
+  const held = heldBookingsSql(Prisma.raw(`l."interpreterId"`), job);
+  // The history's probes under a CASE (`recentHistorySql`): a lateral join with the condition as a
+  // one-time filter cost a (memoized) scan node per row of the pool even when filtered out, a
+  // quarter of the statement for a job whose pool had served no one in the 30 days before it
+  // (pgbench, 500 people: 1.9–2.2 → 1.4–1.6 ms; the same rows).
+  const history = recentHistorySql(Prisma.raw(`l."personLatestAssignmentAt"`), held, job);
   // The last time comes as epoch milliseconds (a double): decoding 500 timestamps cost more than
   // the rest of a row. Columns only some callers need (phones and reachability for offer waves;
   // gender, qualification, dialect and home postcode for the jobs whose score reads them) are read
@@ -72,13 +67,8 @@ async function rankedPool(
       ${counts.dialect ? Prisma.sql`l."dialect",` : Prisma.empty}
       ${contacts ? Prisma.sql`l."personPhone" AS "phone", l."personReachable" AS "reachable",` : Prisma.empty}
       ${counts.distance ? Prisma.sql`l."personHomePostcode" AS "homePostcode",` : Prisma.empty}
-      CASE WHEN l."personLatestAssignmentAt" >= ${since30Days}::timestamptz
-        THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
-        ELSE 0 END AS "assignmentsLast30Days",
-      (extract(epoch FROM CASE
-        WHEN l."personLatestAssignmentAt" IS NULL OR l."personLatestAssignmentAt" < ${job.startsAt}::timestamptz THEN l."personLatestAssignmentAt"
-        ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz)
-      END) * 1000)::float8 AS "lastServedMs"
+      ${history.assignmentsLast30Days} AS "assignmentsLast30Days",
+      (extract(epoch FROM ${history.lastServedAt}) * 1000)::float8 AS "lastServedMs"
     FROM "InterpreterLanguage" l
     WHERE l."code" = ${job.language} AND l."personActive"`);
   const homes = [...new Set(rows.flatMap((row) => (row.homePostcode ? [row.homePostcode] : [])))];

@@ -153,12 +153,42 @@ export function slotsOf(encoded: string): WeeklySlot[] {
   });
 }
 
+// Literal statuses (PGlite cannot take enum-array parameters); the constants are ours, not input.
+const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(", "));
+
+/** The held bookings (assigned or done) of the person `person` other than the job itself, as `x`. @example heldBookingsSql(Prisma.raw(`i."id"`), job); */
+export function heldBookingsSql(person: Prisma.Sql, job: Pick<JobFacts, "id">): Prisma.Sql {
+  return Prisma.sql`x."interpreterId" = ${person} AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
+}
+
+/**
+ * The 30-day count and the last assignment before the job, for the ranking and the facts
+ * statements alike: each reads the person's history (`held`: their held bookings other than the
+ * job, as `x`) only where their latest assignment (`latest`, kept by triggers) says it can hold an
+ * answer — a count of the window only if the latest lies in it or later, the last one before the
+ * job only if the latest lies after it. For a job weeks ahead most people's history lies wholly
+ * before it, and the column alone answers. Each probe is a scalar subquery under a CASE, so it runs
+ * only for the rows that need it (a lateral join cost a scan node per row even when filtered out).
+ *
+ * @example
+ * const history = recentHistorySql(Prisma.raw('i."latestAssignmentAt"'), held, job);
+ * Prisma.sql`SELECT ${history.assignmentsLast30Days} AS "assignmentsLast30Days" …`;
+ */
+export function recentHistorySql(latest: Prisma.Sql, held: Prisma.Sql, job: Pick<JobFacts, "startsAt">): { assignmentsLast30Days: Prisma.Sql; lastServedAt: Prisma.Sql } {
+  const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
+  return {
+    assignmentsLast30Days: Prisma.sql`CASE WHEN ${latest} >= ${since30Days}::timestamptz
+        THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
+        ELSE 0 END`,
+    lastServedAt: Prisma.sql`CASE WHEN ${latest} IS NULL OR ${latest} < ${job.startsAt}::timestamptz THEN ${latest}
+        ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) END`,
+  };
+}
+
 /** A json column as the driver hands it over: parsed already, or (some adapters) as text. */
 type Json<T> = T | string;
 const parsed = <T>(value: Json<T>): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
 
-// Literal statuses (PGlite cannot take enum-array parameters); the constants are ours, not input.
-const HELD = Prisma.raw(ASSIGNMENT_STATUSES.map((status) => `'${status}'`).join(", "));
 
 /**
  * Gathers what the matching rules need about interpreters for one job in a single query: each
@@ -183,7 +213,6 @@ export async function loadInterpreterFacts(
   const nextMonth = fromLocal(local.month === 12 ? `${local.year + 1}-01-01` : `${local.year}-${String(local.month + 1).padStart(2, "0")}-01`, 0);
   const nearStart = new Date(job.startsAt.getTime() - buffer);
   const nearEnd = new Date(job.endsAt.getTime() + buffer);
-  const since30Days = new Date(job.startsAt.getTime() - 30 * DAY_MS);
   // Erased people are never candidates, not even among the excluded.
   const who = query.interpreterIds
     ? Prisma.sql`i."id" IN (${Prisma.join(query.interpreterIds.map((id) => Prisma.sql`${id}::uuid`))})`
@@ -194,9 +223,9 @@ export async function loadInterpreterFacts(
   // finds the clashes directly; `startsAt < … AND endsAt > …` made it scan each person's history.
   // The counts and the last assignment look at the history only where the person's latest
   // assignment ("latestAssignmentAt", the latest start of their held bookings, kept by triggers)
-  // says it can hold an answer, as the ranking does (candidate-search.ts): for a job weeks ahead,
-  // most people's history lies wholly before the windows, and the column alone answers.
-  const held = Prisma.sql`x."interpreterId" = i."id" AND x."status" IN (${HELD}) AND x."id" <> ${job.id}::uuid`;
+  // says it can hold an answer, as the ranking does (`recentHistorySql`).
+  const held = heldBookingsSql(Prisma.raw(`i."id"`), job);
+  const history = recentHistorySql(Prisma.raw(`i."latestAssignmentAt"`), held, job);
   const rows = await reader.rows<FactsRow>(Prisma.sql`
     SELECT i."id"::text AS "id", i."name", i."gender"::text AS "gender", i."qualification"::text AS "qualification", i."homePostcode",
       i."active", ${MODES_SQL} AS "modes", i."maxAssignmentsPerMonth", i."maxTravelKm",
@@ -209,11 +238,8 @@ export async function loadInterpreterFacts(
       COALESCE((SELECT json_agg(json_build_object('bookingId', x."id", 'code', x."code", 'mode', x."mode",
                   'startsAt', (extract(epoch FROM x."startsAt") * 1000)::bigint, 'endsAt', (extract(epoch FROM x."endsAt") * 1000)::bigint))
                 FROM "Booking" x WHERE ${held} AND tstzrange(x."startsAt", x."endsAt", '[)') && tstzrange(${nearStart}::timestamptz, ${nearEnd}::timestamptz, '[)')), '[]') AS "assignments",
-      CASE WHEN i."latestAssignmentAt" >= ${since30Days}::timestamptz
-        THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${since30Days}::timestamptz AND x."startsAt" < ${job.startsAt}::timestamptz)
-        ELSE 0 END AS "assignmentsLast30Days",
-      CASE WHEN i."latestAssignmentAt" IS NULL OR i."latestAssignmentAt" < ${job.startsAt}::timestamptz THEN i."latestAssignmentAt"
-        ELSE (SELECT max(x."startsAt") FROM "Booking" x WHERE ${held} AND x."startsAt" < ${job.startsAt}::timestamptz) END AS "lastServedAt",
+      ${history.assignmentsLast30Days} AS "assignmentsLast30Days",
+      ${history.lastServedAt} AS "lastServedAt",
       CASE WHEN i."latestAssignmentAt" >= ${monthStart}::timestamptz
         THEN (SELECT count(*)::int FROM "Booking" x WHERE ${held} AND x."startsAt" >= ${monthStart}::timestamptz AND x."startsAt" < ${nextMonth}::timestamptz)
         ELSE 0 END AS "assignmentsInJobMonth"
