@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import type { Database, DatabaseKind, TextRow } from "./database";
 import { lockDataDir } from "./data-dir-lock";
+import { leanQuery } from "./lean-query";
 import { preparedStatementNames, type StatementText } from "./prepared-statements";
 import { readMigrationFiles } from "./migration-files";
 import { applyMigrations, withMigrationLock, type MigrationResult } from "./migrations";
@@ -169,7 +170,7 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
   };
   // The same names as Prisma's statements: a connection of the pool prepares each text once.
   const rows: Database["rows"] = async <Row>(query: Prisma.Sql) =>
-    (await readPool.query<Row & pg.QueryResultRow>({ text: query.text, values: query.values, name: preparedStatements ? names({ sql: query.text, args: query.values }) : undefined })).rows;
+    (await leanQuery<Row & pg.QueryResultRow>(readPool, query.text, query.values, preparedStatements ? names({ sql: query.text, args: query.values }) : undefined)).rows;
   const transaction = driverTransaction(pool, preparedStatements ? names : undefined, { timeoutMs: TRANSACTION_OPTIONS.timeout });
   const sql = driverStatements(pool, preparedStatements ? names : undefined);
   // Export downloads read through cursors on connections of their own, a few: a download holds its

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import type { StatementText } from "./prepared-statements";
+import { leanQuery } from "./lean-query";
 
 /**
  * The raw-SQL surface of a transaction: what a Prisma interactive transaction and the driver's own
@@ -166,8 +167,7 @@ export function driverStatements(pool: pg.Pool, name?: (query: StatementText) =>
 
 function sqlTxOf(client: pg.Pool | pg.PoolClient, name: ((query: StatementText) => string | undefined) | undefined): SqlTx {
   const run = async (text: string, values: unknown[]) => {
-    const statementName = name?.({ sql: text, args: values });
-    return client.query({ text, values, ...(statementName ? { name: statementName } : {}) });
+    return leanQuery(client, text, values, name?.({ sql: text, args: values }));
   };
   const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]) =>
     Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...(values as Prisma.Sql[])) : (query as Prisma.Sql);
