@@ -54,6 +54,19 @@ class LeanQuery extends pg.Query {
 }
 
 /**
+ * The values with each Date as its ISO text (UTC). pg writes a Date in the process's local time
+ * with its offset, from a dozen padded pieces (a tenth of a booking pipeline's strings by count,
+ * RESULTS.md, fix 45); the instant is the same, and a wall-clock column gets UTC as Prisma writes
+ * it, whatever the process's time zone. The caller's array is left as it is.
+ */
+function withIsoDates(values: unknown[]): unknown[] {
+  const first = values.findIndex((value) => value instanceof Date);
+  if (first < 0) return values;
+  // An invalid Date has no ISO text: pg's own text for it gets the database's error, as before.
+  return values.map((value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value));
+}
+
+/**
  * Runs one statement on a pool (a connection of its own) or a checked-out connection, as
  * `query({ text, values, name })` does, with `LeanQuery`'s cheaper start and result.
  *
@@ -61,7 +74,7 @@ class LeanQuery extends pg.Query {
  * const { rows } = await leanQuery<{ id: string }>(pool, 'SELECT "id"::text AS "id" FROM "Booking" WHERE "code" = $1', ["123456"], "dp_code");
  */
 export function leanQuery<Row extends pg.QueryResultRow>(client: pg.Pool | pg.PoolClient, text: string, values: unknown[], name?: string): Promise<pg.QueryResult<Row>> {
-  const query = new LeanQuery(text, values, name);
+  const query = new LeanQuery(text, withIsoDates(values), name);
   // The pool answers with a promise and releases its connection in the callback it gives the query.
   if (client instanceof pg.Pool) return client.query(query as unknown as pg.QueryConfig) as unknown as Promise<pg.QueryResult<Row>>;
   return new Promise((resolve, reject) => {

@@ -70,6 +70,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("leanQuery on a PostgreSQL serve
     }
   });
 
+  it("sends a Date as its instant, whatever the process's time zone, and an invalid one to the database's error", async () => {
+    const at = new Date("2026-03-29T00:30:00.123Z"); // 01:30 in Berlin, half an hour before the spring change
+    const { rows } = await leanQuery<{ same: boolean; wall: string; text: string }>(
+      pool,
+      `SELECT $1::timestamptz = '2026-03-29T00:30:00.123Z'::timestamptz AS "same", to_char($1::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS "wall", $2::text AS "text"`,
+      [at, "unchanged"],
+    );
+    expect(rows).toEqual([{ same: true, wall: "2026-03-29 00:30:00.123", text: "unchanged" }]);
+    const values: unknown[] = [at];
+    await leanQuery(pool, "SELECT $1::timestamptz AS \"at\"", values);
+    expect(values[0]).toBe(at);
+    await expect(leanQuery(pool, "SELECT $1::timestamptz AS \"at\"", [new Date(Number.NaN)])).rejects.toMatchObject({ code: "22007" });
+  });
+
   it("rejects with the database's error and gives the pool's connection back", async () => {
     await expect(leanQuery(pool, "SELECT 1 / $1::int AS \"q\"", [0])).rejects.toMatchObject({ code: "22012" });
     const client = await pool.connect();
