@@ -83,8 +83,10 @@ export function coveringSlots(slots: WeeklySlot[], startsAt: Date, endsAt: Date)
 
 /** The absence that overlaps a local day of the job, if any. */
 export function absenceDuring(absences: AbsencePeriod[], startsAt: Date, endsAt: Date): AbsencePeriod | null {
-  const days = localDayPieces(startsAt, endsAt).map((piece) => piece.date);
-  return absences.find((absence) => days.some((day) => absence.fromDate <= day && day <= absence.toDate)) ?? null;
+  // Asked for every candidate, most of whom have no absence near the job: no lists built for them.
+  if (absences.length === 0) return null;
+  const pieces = localDayPieces(startsAt, endsAt);
+  return absences.find((absence) => pieces.some((piece) => absence.fromDate <= piece.date && piece.date <= absence.toDate)) ?? null;
 }
 
 /** "Di 09:00–12:00" */

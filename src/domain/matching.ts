@@ -111,52 +111,60 @@ export function clashingAssignment(job: Pick<JobFacts, "id" | "startsAt" | "ends
 }
 
 type Excluder = (rule: ExclusionRule, reason: string) => Evaluation | null;
+type HardRule = (job: JobFacts, interpreter: InterpreterFacts, rules: MatchingRules, exclude: Excluder) => Evaluation | null;
 
-/** The hard rules in order; the first one that applies (and is not ignored) excludes. */
+/**
+ * The hard rules in order, each excluding (unless ignored) with its reason. Written once for the
+ * module rather than as closures per call: they are asked for every candidate of every answer.
+ */
+const HARD_RULES: readonly HardRule[] = [
+  (_job, interpreter, _rules, exclude) => (interpreter.active ? null : exclude("inactive", "inaktiv")),
+  (job, interpreter, _rules, exclude) => (spokenLanguage(job, interpreter) ? null : exclude("language", `spricht kein ${job.language}`)),
+  (job, interpreter, _rules, exclude) => (interpreter.modes.includes(job.mode) ? null : exclude("mode", `bietet keine Einsätze ${MODE_DE[job.mode]} an`)),
+  (job, interpreter, _rules, exclude) => {
+    const wish = job.genderPreference;
+    return wish?.required && interpreter.gender !== wish.gender ? exclude("gender", `Geschlecht ${GENDER_DE[wish.gender]} verlangt`) : null;
+  },
+  (_job, interpreter, _rules, exclude) => (interpreter.blockReason === null ? null : exclude("blocked", `für diese Organisation gesperrt: ${interpreter.blockReason}`)),
+  (job, interpreter, _rules, exclude) => {
+    const absence = absenceDuring(interpreter.absences, job.startsAt, job.endsAt);
+    return absence ? exclude("absence", `abwesend ${describeAbsence(absence)}`) : null;
+  },
+  (job, interpreter, _rules, exclude) => {
+    if (coveringSlots(interpreter.slots, job.startsAt, job.endsAt)) return null;
+    return exclude(
+      "availability",
+      interpreter.slots.length === 0 ? "keine Verfügbarkeit eingetragen" : `nicht verfügbar ${formatLocalRange(job.startsAt, job.endsAt)}`,
+    );
+  },
+  (job, interpreter, rules, exclude) => {
+    const clash = clashingAssignment(job, interpreter.assignments, rules);
+    return clash ? exclude("overlap", `bereits im Einsatz ${formatLocalRange(clash.startsAt, clash.endsAt)} (Einsatz ${clash.code})`) : null;
+  },
+  (_job, interpreter, _rules, exclude) => {
+    const max = interpreter.maxAssignmentsPerMonth;
+    return max !== null && interpreter.assignmentsInJobMonth >= max
+      ? exclude("monthly_limit", `Monatsgrenze erreicht (${interpreter.assignmentsInJobMonth} von ${max})`)
+      : null;
+  },
+  (job, interpreter, _rules, exclude) => {
+    const { distanceKm, maxTravelKm } = interpreter;
+    return job.mode === "onsite" && distanceKm !== null && maxTravelKm !== null && distanceKm > maxTravelKm
+      ? exclude("travel_distance", `zu weit: ca. ${Math.round(distanceKm)} km, höchstens ${maxTravelKm} km`)
+      : null;
+  },
+];
+
+/** The first hard rule that applies (and is not ignored). */
 function firstViolation(job: JobFacts, interpreter: InterpreterFacts, rules: MatchingRules, exclude: Excluder): Evaluation | null {
-  const checks: (() => Evaluation | null)[] = [
-    () => (interpreter.active ? null : exclude("inactive", "inaktiv")),
-    () => (spokenLanguage(job, interpreter) ? null : exclude("language", `spricht kein ${job.language}`)),
-    () => (interpreter.modes.includes(job.mode) ? null : exclude("mode", `bietet keine Einsätze ${MODE_DE[job.mode]} an`)),
-    () => {
-      const wish = job.genderPreference;
-      return wish?.required && interpreter.gender !== wish.gender ? exclude("gender", `Geschlecht ${GENDER_DE[wish.gender]} verlangt`) : null;
-    },
-    () => (interpreter.blockReason === null ? null : exclude("blocked", `für diese Organisation gesperrt: ${interpreter.blockReason}`)),
-    () => {
-      const absence = absenceDuring(interpreter.absences, job.startsAt, job.endsAt);
-      return absence ? exclude("absence", `abwesend ${describeAbsence(absence)}`) : null;
-    },
-    () => {
-      if (coveringSlots(interpreter.slots, job.startsAt, job.endsAt)) return null;
-      return exclude(
-        "availability",
-        interpreter.slots.length === 0 ? "keine Verfügbarkeit eingetragen" : `nicht verfügbar ${formatLocalRange(job.startsAt, job.endsAt)}`,
-      );
-    },
-    () => {
-      const clash = clashingAssignment(job, interpreter.assignments, rules);
-      return clash ? exclude("overlap", `bereits im Einsatz ${formatLocalRange(clash.startsAt, clash.endsAt)} (Einsatz ${clash.code})`) : null;
-    },
-    () => {
-      const max = interpreter.maxAssignmentsPerMonth;
-      return max !== null && interpreter.assignmentsInJobMonth >= max
-        ? exclude("monthly_limit", `Monatsgrenze erreicht (${interpreter.assignmentsInJobMonth} von ${max})`)
-        : null;
-    },
-    () => {
-      const { distanceKm, maxTravelKm } = interpreter;
-      return job.mode === "onsite" && distanceKm !== null && maxTravelKm !== null && distanceKm > maxTravelKm
-        ? exclude("travel_distance", `zu weit: ca. ${Math.round(distanceKm)} km, höchstens ${maxTravelKm} km`)
-        : null;
-    },
-  ];
-  for (const check of checks) {
-    const result = check();
+  for (const rule of HARD_RULES) {
+    const result = rule(job, interpreter, rules, exclude);
     if (result) return result;
   }
   return null;
 }
+
+const NO_RULES: ReadonlySet<ExclusionRule> = new Set();
 
 /**
  * Applies the hard rules to one interpreter and, when none excludes them, scores them.
@@ -172,7 +180,7 @@ export function evaluateInterpreter(
   rules: MatchingRules,
   options: { ignore?: ReadonlySet<ExclusionRule> } = {},
 ): Evaluation {
-  const ignore = options.ignore ?? new Set<ExclusionRule>();
+  const ignore = options.ignore ?? NO_RULES;
   const exclude = (rule: ExclusionRule, reason: string): Evaluation | null =>
     ignore.has(rule) ? null : { eligible: false, interpreterId: interpreter.id, rule, reason };
   const violation = firstViolation(job, interpreter, rules, exclude);
