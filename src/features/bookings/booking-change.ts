@@ -86,8 +86,8 @@ export async function lockRows(tx: Tx, id: string, actor: Actor | undefined, int
          SELECT booking.*, EXISTS (SELECT 1 FROM interpreter) AS "interpreterLocked" FROM booking`;
   const [raw] = await tx.$queryRaw<Record<string, unknown>[]>(sql);
   if (!raw) return null;
-  const { interpreterLocked, ...columns } = raw;
-  const row = bookingRowOf(columns);
+  const interpreterLocked = raw.interpreterLocked;
+  const row = bookingRowOf(raw);
   // After waiting for the lock, PostgreSQL re-reads the booking row but the subqueries still see
   // the statement's snapshot: an interpreter created while this waited would be missing. Read
   // again: a new statement, a new snapshot.
