@@ -32,13 +32,18 @@ export interface LocalDayPiece {
  * // [{ date: "2026-11-24", weekday: 2, fromMinute: 1380, toMinute: 1440 }, { date: "2026-11-25", weekday: 3, fromMinute: 0, toMinute: 90 }]
  */
 export function localDayPieces(startsAt: Date, endsAt: Date): readonly LocalDayPiece[] {
-  // Asked once per candidate for the same job: remembered (see toLocal), frozen as it is shared.
-  return recentPieces(`${startsAt.getTime()}|${endsAt.getTime()}`, () =>
-    Object.freeze(computeLocalDayPieces(startsAt, endsAt).map((piece) => Object.freeze(piece))),
-  );
+  // Asked several times per candidate for the same job: the last answer is kept by its two
+  // numbers, others are remembered by key (see toLocal); frozen, as they are shared.
+  const start = startsAt.getTime();
+  const end = endsAt.getTime();
+  if (lastPieces && lastPieces.start === start && lastPieces.end === end) return lastPieces.pieces;
+  const pieces = recentPieces(`${start}|${end}`, () => Object.freeze(computeLocalDayPieces(startsAt, endsAt).map((piece) => Object.freeze(piece))));
+  lastPieces = { start, end, pieces };
+  return pieces;
 }
 
 const recentPieces = remembered<readonly LocalDayPiece[]>(1024);
+let lastPieces: { start: number; end: number; pieces: readonly LocalDayPiece[] } | undefined;
 
 function computeLocalDayPieces(startsAt: Date, endsAt: Date): LocalDayPiece[] {
   const start = toLocal(startsAt);

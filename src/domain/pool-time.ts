@@ -46,15 +46,24 @@ export function toLocal(instant: Date, timeZone = POOL_TIME_ZONE): LocalTime {
 
 const DAY_MS = 86_400_000;
 const REMEMBERED_DAYS = 20_000;
-/** Per zone and UTC day: the offset in minutes, or null on a day the offset changes. */
-const dailyOffsets = remembered<number | null>(REMEMBERED_DAYS);
+/**
+ * Per zone, per UTC day (a number: no key string to build and hash on every call, and toLocal
+ * is called for every candidate and every export row): the offset in minutes, or null on a day
+ * the offset changes.
+ */
+const offsetsByZone = new Map<string, (day: number, compute: () => number | null) => number | null>();
+const dailyOffsetsOf = (timeZone: string) => {
+  let offsets = offsetsByZone.get(timeZone);
+  if (!offsets) offsetsByZone.set(timeZone, (offsets = remembered<number | null, number>(REMEMBERED_DAYS)));
+  return offsets;
+};
 
 const zoneOffsetMinutes = (time: number, timeZone: string) => -new TZDate(time, timeZone).getTimezoneOffset();
 
 /** Minutes the zone's wall clock is ahead of UTC at `time` (Berlin: 60 in winter, 120 in summer). */
 function offsetMinutesAt(time: number, timeZone: string): number {
   const day = Math.floor(time / DAY_MS);
-  const offset = dailyOffsets(`${timeZone}|${day}`, () => {
+  const offset = dailyOffsetsOf(timeZone)(day, () => {
     const atStart = zoneOffsetMinutes(day * DAY_MS, timeZone);
     return atStart === zoneOffsetMinutes((day + 1) * DAY_MS - 1, timeZone) ? atStart : null;
   });

@@ -7,10 +7,12 @@
  *
  * @example
  * const names = remembered<string>(1_000);
+ * // Number keys where the answer depends on one number: no key string to build and hash.
+ * const offsets = remembered<number, number>(20_000);
  * names("ar", () => new Intl.DisplayNames(["de"], { type: "language" }).of("ar")!); // computed once
  */
-export function remembered<V>(limit: number): (key: string, compute: () => V) => V {
-  const answers = new Map<string, V>();
+export function remembered<V, K extends string | number = string>(limit: number): (key: K, compute: () => V) => V {
+  const answers = new Map<K, V>();
   return (key, compute) => {
     // `has`, not `get`: null and undefined are answers too (a day with an offset change).
     if (answers.has(key)) return answers.get(key) as V;
