@@ -62,8 +62,9 @@ class LeanQuery extends pg.Query {
 function withIsoDates(values: unknown[]): unknown[] {
   const first = values.findIndex((value) => value instanceof Date);
   if (first < 0) return values;
-  // An invalid Date has no ISO text: pg's own text for it gets the database's error, as before.
-  return values.map((value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : value));
+  // An invalid Date has no ISO text. It goes as text the database refuses (22007), as pg's own
+  // text for it did; pg itself now warns of it, and will throw instead.
+  return values.map((value) => (value instanceof Date ? (Number.isNaN(value.getTime()) ? "invalid date" : value.toISOString()) : value));
 }
 
 /**
