@@ -55,13 +55,12 @@ class LeanQuery extends pg.Query {
 
 /**
  * The values with each Date as its ISO text (UTC). pg writes a Date in the process's local time
- * with its offset, from a dozen padded pieces (a tenth of a booking pipeline's strings by count,
+ * with its offset, from a dozen padded pieces (2.6 % of what a booking pipeline allocated,
  * RESULTS.md, fix 45); the instant is the same, and a wall-clock column gets UTC as Prisma writes
  * it, whatever the process's time zone. The caller's array is left as it is.
  */
 function withIsoDates(values: unknown[]): unknown[] {
-  const first = values.findIndex((value) => value instanceof Date);
-  if (first < 0) return values;
+  if (!values.some((value) => value instanceof Date)) return values;
   // An invalid Date has no ISO text. It goes as text the database refuses (22007), as pg's own
   // text for it did; pg itself now warns of it, and will throw instead.
   return values.map((value) => (value instanceof Date ? (Number.isNaN(value.getTime()) ? "invalid date" : value.toISOString()) : value));

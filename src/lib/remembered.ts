@@ -7,9 +7,9 @@
  *
  * @example
  * const names = remembered<string>(1_000);
+ * names("ar", () => new Intl.DisplayNames(["de"], { type: "language" }).of("ar")!); // computed once
  * // Number keys where the answer depends on one number: no key string to build and hash.
  * const offsets = remembered<number, number>(20_000);
- * names("ar", () => new Intl.DisplayNames(["de"], { type: "language" }).of("ar")!); // computed once
  */
 export function remembered<V, K extends string | number = string>(limit: number): (key: K, compute: () => V) => V {
   const answers = new Map<K, V>();

@@ -69,16 +69,15 @@ export function bookingRowSql(alias: string): string {
   return list;
 }
 
-/** A row selected with `bookingRowSql` as the `BookingRow` Prisma would return with `BOOKING_INCLUDE`. */
+/** A row selected with `bookingRowSql`, turned into the `BookingRow` Prisma would return with `BOOKING_INCLUDE`. */
 export function bookingRowOf(raw: Record<string, unknown>): BookingRow {
   // The driver's row, fresh for each statement, becomes the BookingRow itself: copying its 44
   // columns into a new object with a rest pattern took 18 µs a row (RESULTS.md, fix 47). What the
   // statement read besides (the organisation's name, a lock's flag) stays on it unread: every
   // reader of a BookingRow names its fields.
-  const row = raw as Record<string, unknown>;
-  row.organisation = { name: raw.organisationName as string };
-  if (typeof raw.interpreter === "string") row.interpreter = JSON.parse(raw.interpreter);
-  return row as unknown as BookingRow;
+  raw.organisation = { name: raw.organisationName as string };
+  if (typeof raw.interpreter === "string") raw.interpreter = JSON.parse(raw.interpreter);
+  return raw as unknown as BookingRow;
 }
 
 /**
