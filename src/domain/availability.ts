@@ -79,11 +79,26 @@ export function mergedSlots(slots: WeeklySlot[], weekday: number): WeeklySlot[] 
 export function coveringSlots(slots: WeeklySlot[], startsAt: Date, endsAt: Date): WeeklySlot[] | null {
   const covering: WeeklySlot[] = [];
   for (const piece of localDayPieces(startsAt, endsAt)) {
-    const slot = mergedSlots(slots, piece.weekday).find((s) => s.fromMinute <= piece.fromMinute && piece.toMinute <= s.toMinute);
+    const slot = windowCovering(slots, piece);
     if (!slot) return null;
     covering.push(slot);
   }
   return covering;
+}
+
+/** The merged window of the piece's weekday that covers it, if any. */
+function windowCovering(slots: WeeklySlot[], piece: LocalDayPiece): WeeklySlot | undefined {
+  // Most people have one window a weekday, which then is its own merged window: asked for every
+  // candidate, twice, it is looked at without the lists and copies merging makes.
+  let only: WeeklySlot | undefined;
+  let count = 0;
+  for (const slot of slots) {
+    if (slot.weekday !== piece.weekday) continue;
+    only = slot;
+    count++;
+  }
+  if (count === 1) return only!.fromMinute <= piece.fromMinute && piece.toMinute <= only!.toMinute ? only : undefined;
+  return mergedSlots(slots, piece.weekday).find((s) => s.fromMinute <= piece.fromMinute && piece.toMinute <= s.toMinute);
 }
 
 /** The absence that overlaps a local day of the job, if any. */

@@ -95,7 +95,17 @@ export function scoreParts(job: JobFacts, interpreter: RankingFacts): ScoreParts
  * candidateScore(job, { ...facts, assignmentsLast30Days: 2, lastServedAt: null }); // 97.99…
  */
 export function candidateScore(job: JobFacts, interpreter: RankingFacts): number {
-  const parts = scoreParts(job, interpreter);
+  return scoreOfParts(scoreParts(job, interpreter));
+}
+
+/**
+ * `candidateScore` from parts already worked out (the candidates answer needs the parts for its
+ * reasons as well).
+ *
+ * @example
+ * scoreOfParts(scoreParts(job, facts)) === candidateScore(job, facts); // true
+ */
+export function scoreOfParts(parts: ScoreParts): number {
   const composite =
     ((((parts.fairness * 100 + parts.daysSinceLast) * 10 + parts.dialectMatch) * 10 + parts.qualificationFit) * 10 + parts.genderMatch) * 100 + parts.proximity;
   return composite / 10_000_000;

@@ -1,5 +1,5 @@
 import { absenceDuring, coveringSlots, describeAbsence, describeSlot, type AbsencePeriod, type WeeklySlot } from "./availability";
-import { candidateScore, compareRanked, needsQualifiedInterpreter, scoreParts, spokenLanguage } from "./candidate-score";
+import { compareRanked, needsQualifiedInterpreter, scoreOfParts, scoreParts, spokenLanguage } from "./candidate-score";
 import { formatLocalRange, toLocal } from "./pool-time";
 
 export { needsQualifiedInterpreter } from "./candidate-score";
@@ -212,7 +212,7 @@ export function evaluateInterpreter(
   const wish = job.genderPreference;
   if (wish && !wish.required) reasons.push(parts.genderMatch ? `Wunsch ${GENDER_DE[wish.gender]} erfüllt` : `Wunsch ${GENDER_DE[wish.gender]} nicht erfüllt`);
   if (job.mode === "onsite") reasons.push(interpreter.distanceKm !== null ? `ca. ${Math.round(interpreter.distanceKm)} km entfernt` : "Entfernung unbekannt");
-  return { eligible: true, interpreterId: interpreter.id, score: candidateScore(job, interpreter), reasons };
+  return { eligible: true, interpreterId: interpreter.id, score: scoreOfParts(parts), reasons };
 }
 
 export interface RankedCandidates {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   absenceDuring,
@@ -163,6 +164,36 @@ describe("coveringSlots", () => {
     it("does not use Monday's slot for a Wednesday job", () => {
       expect(coveringSlots(slots, local(wednesday, "09:30"), local(wednesday, "10:30"))).toBeNull();
     });
+  });
+
+  it("answers as the weekday's merged windows do, for any slots and any job up to two days long", () => {
+    // The reference is the rule as written: per local day of the job, a merged window that covers it.
+    const reference = (slots: WeeklySlot[], startsAt: Date, endsAt: Date) => {
+      const covering: WeeklySlot[] = [];
+      for (const piece of localDayPieces(startsAt, endsAt)) {
+        const window = mergedSlots(slots, piece.weekday).find((s) => s.fromMinute <= piece.fromMinute && piece.toMinute <= s.toMinute);
+        if (!window) return null;
+        covering.push(window);
+      }
+      return covering;
+    };
+    const slotArbitrary = fc
+      .record({ weekday: fc.integer({ min: 1, max: 7 }), from: fc.integer({ min: 0, max: 1439 }), length: fc.integer({ min: 1, max: 720 }) })
+      .map(({ weekday, from, length }) => ({ weekday, fromMinute: from, toMinute: Math.min(1440, from + length) }));
+    fc.assert(
+      fc.property(
+        fc.array(slotArbitrary, { maxLength: 6 }),
+        // Quarter hours across 2026, both clock changes included.
+        fc.integer({ min: 0, max: 365 * 96 }),
+        fc.integer({ min: 1, max: 2 * 96 }),
+        (slots, start, quarters) => {
+          const startsAt = new Date(Date.UTC(2026, 0, 1) + start * 900_000);
+          const endsAt = new Date(startsAt.getTime() + quarters * 900_000);
+          expect(coveringSlots(slots, startsAt, endsAt)).toEqual(reference(slots, startsAt, endsAt));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 
   it("does not cover 11:30–12:30 with a 09:00–12:00 slot", () => {
