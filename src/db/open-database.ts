@@ -169,8 +169,11 @@ async function openPostgres(databaseUrl: string, poolSize: number, statementTime
     }
   };
   // The same names as Prisma's statements: a connection of the pool prepares each text once.
-  const rows: Database["rows"] = async <Row>(query: Prisma.Sql) =>
-    (await leanQuery<Row & pg.QueryResultRow>(readPool, query.text, query.values, preparedStatements ? names({ sql: query.text, args: query.values }) : undefined)).rows;
+  const rows: Database["rows"] = async <Row>(query: Prisma.Sql) => {
+    // Prisma.Sql builds its text anew on every read of `text`: once here.
+    const { text, values } = query;
+    return (await leanQuery<Row & pg.QueryResultRow>(readPool, text, values, preparedStatements ? names({ sql: text, args: values }) : undefined)).rows;
+  };
   const transaction = driverTransaction(pool, preparedStatements ? names : undefined, { timeoutMs: TRANSACTION_OPTIONS.timeout });
   const sql = driverStatements(pool, preparedStatements ? names : undefined);
   // Export downloads read through cursors on connections of their own, a few: a download holds its
