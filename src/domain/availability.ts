@@ -90,6 +90,7 @@ export function coveringSlots(slots: WeeklySlot[], startsAt: Date, endsAt: Date)
 function windowCovering(slots: WeeklySlot[], piece: LocalDayPiece): WeeklySlot | undefined {
   // Most people have one window a weekday, which then is its own merged window: asked for every
   // candidate, twice, it is looked at without the lists and copies merging makes.
+  const covers = (window: WeeklySlot) => window.fromMinute <= piece.fromMinute && piece.toMinute <= window.toMinute;
   let only: WeeklySlot | undefined;
   let count = 0;
   for (const slot of slots) {
@@ -97,8 +98,8 @@ function windowCovering(slots: WeeklySlot[], piece: LocalDayPiece): WeeklySlot |
     only = slot;
     count++;
   }
-  if (count === 1) return only!.fromMinute <= piece.fromMinute && piece.toMinute <= only!.toMinute ? only : undefined;
-  return mergedSlots(slots, piece.weekday).find((s) => s.fromMinute <= piece.fromMinute && piece.toMinute <= s.toMinute);
+  if (count === 1) return covers(only!) ? only : undefined;
+  return mergedSlots(slots, piece.weekday).find(covers);
 }
 
 /** The absence that overlaps a local day of the job, if any. */
